@@ -67,6 +67,15 @@ public final class Tensors {
         return sigma.reshape(shape);
     }
 
+    /**
+     * The scalar type of {@code t} as one of the {@link ScalarType} constants. JavaCPP returns a
+     * fresh enum instance (ordinal 0) from {@code scalar_type()}, so {@code ==} and {@code switch}
+     * on it are wrong; this maps it back through its value.
+     */
+    public static ScalarType scalarType(Tensor t) {
+        return t.scalar_type().intern();
+    }
+
     /** A libtorch scalar. */
     public static Scalar scalar(double v) {
         return new Scalar(v);

@@ -1,0 +1,79 @@
+package io.github.diffusion4j.cli;
+
+import io.github.diffusion4j.io.SafetensorsFile;
+import io.github.diffusion4j.io.TensorEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code d4j info}: the tensors, dtypes, shapes and metadata of a safetensors file or a run's latest checkpoint. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "List the tensors, dtypes, shapes and metadata of a safetensors file (or of a run directory's latest ema-*.safetensors).")
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE|RUN_DIR", description = "A .safetensors file or a run directory.")
+    Path target;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Path file = resolve(target);
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            List<Map<String, Object>> tensors = new ArrayList<>();
+            long elements = 0;
+            for (TensorEntry e : st.tensors()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", e.name());
+                row.put("dtype", e.dtype().name());
+                row.put("shape", e.shape());
+                row.put("bytes", e.byteLength());
+                tensors.add(row);
+                elements += e.numel();
+            }
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("file", file.toString());
+                out.put("tensors", tensors);
+                out.put("elements", elements);
+                out.put("metadata", st.metadata());
+                Json.print(out);
+            } else {
+                System.out.printf("%s: %d tensors, %,d elements%n", file, tensors.size(), elements);
+                for (TensorEntry e : st.tensors()) {
+                    System.out.printf("  %-48s %-5s %s%n", e.name(), e.dtype(), Arrays.toString(e.shape()));
+                }
+                if (!st.metadata().isEmpty()) {
+                    System.out.println("metadata:");
+                    st.metadata().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A file as given, or the newest {@code ema-*.safetensors} of a run directory. */
+    static Path resolve(Path target) throws IOException {
+        if (!Files.exists(target)) {
+            throw new UserException(target + ": no such file or directory");
+        }
+        if (!Files.isDirectory(target)) {
+            return target;
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("ema-\\d+\\.safetensors"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new UserException(target + ": no ema-*.safetensors checkpoint in this directory"));
+        }
+    }
+}
