@@ -1,0 +1,37 @@
+package io.github.diffusion4j.config;
+
+/**
+ * One experiment, as read from YAML (design.md, "Config"): immutable, every key known, the
+ * resolved form written into the run directory.
+ */
+public record ExperimentConfig(
+        String name, DataConfig data, ModelConfig model, DiffusionConfig diffusion, TrainingConfig training,
+        SamplingConfig sampling) {
+
+    /** What to train on. */
+    public record DataConfig(String dataset, int resolution, int channels, boolean flip, int limit) {}
+
+    /** The backbone; {@code type} selects the architecture (today: {@code unet}). */
+    public record ModelConfig(
+            String type, int baseChannels, int[] channelMult, int numResBlocks, int[] attentionResolutions,
+            double dropout, int classes, String embedding, long seed) {}
+
+    /**
+     * The diffusion design axes (Karras et al. 2022, Table 1): preconditioning, parametrisation,
+     * training noise distribution and loss weighting.
+     */
+    public record DiffusionConfig(
+            String preconditioning, double sigmaData, String parametrisation, String noise, double pMean, double pStd,
+            String weighting, double minSnrGamma) {}
+
+    /** The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. */
+    public record TrainingConfig(
+            int batch, double lr, double weightDecay, double beta1, double beta2, double eps, long warmupImages,
+            double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, long seed,
+            long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {}
+
+    /** How sample grids (and {@code d4j sample} defaults) are drawn. */
+    public record SamplingConfig(
+            String sampler, int steps, double sigmaMin, double sigmaMax, double rho, double sChurn, double guidance,
+            int gridSeeds) {}
+}
