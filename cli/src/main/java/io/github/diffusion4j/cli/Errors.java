@@ -30,7 +30,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     }
 
     static boolean isUserError(Throwable t) {
-        return t instanceof UserException || t instanceof IllegalArgumentException || t instanceof IOException;
+        return t instanceof UserException || t instanceof IllegalArgumentException || t instanceof IOException
+                || t instanceof io.github.diffusion4j.data.DataException;
     }
 
     static String message(Throwable t) {

@@ -1,0 +1,20 @@
+package io.github.diffusion4j.net;
+
+import io.github.diffusion4j.denoise.Backbone;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** A backbone with trainable, checkpointable parameters. */
+public interface Network extends Backbone {
+    /** The parameters by stable dotted name, in a fixed order; the tensors are the live leaves. */
+    Map<String, Tensor> namedParameters();
+
+    /** Copies {@code values} into the parameters; every name must match in name and shape. */
+    void loadParameters(Map<String, Tensor> values);
+
+    /** Switches dropout on (training) or off (sampling). */
+    void train(boolean on);
+
+    /** Multiply-add FLOPs of one forward pass for one sample (2 per multiply-add). */
+    double flopsPerSample();
+}

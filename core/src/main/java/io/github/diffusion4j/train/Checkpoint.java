@@ -1,0 +1,50 @@
+package io.github.diffusion4j.train;
+
+import io.github.diffusion4j.config.ConfigLoader;
+import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.denoise.PreconditionedDenoiser;
+import io.github.diffusion4j.io.SafetensorsFile;
+import io.github.diffusion4j.net.Network;
+import io.github.diffusion4j.net.Networks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * A trained model ready to sample: the config stored in a checkpoint's metadata, the network
+ * built from it with the EMA weights loaded, and the denoiser around it.
+ */
+public record Checkpoint(Path file, ExperimentConfig config, Network network, PreconditionedDenoiser denoiser) {
+    /**
+     * Loads {@code path}: an {@code ema-*.safetensors} or {@code state-*.safetensors} file, or a run
+     * directory (its newest {@code ema-*.safetensors}).
+     */
+    public static Checkpoint load(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? newestEma(path) : path;
+        try (SafetensorsFile f = SafetensorsFile.open(file); PointerScope scope = new PointerScope()) {
+            String yaml = f.metadata().get("config");
+            if (yaml == null) {
+                throw new IllegalArgumentException(file + ": no 'config' in the metadata; not a diffusion4j checkpoint");
+            }
+            ExperimentConfig cfg = ConfigLoader.parse(yaml);
+            Network net = Networks.build(cfg.model(), cfg.data());
+            String prefix = f.metadata().containsKey("format") ? "ema." : "";
+            net.loadParameters(TrainState.section(f, file, prefix, net.namedParameters()));
+            net.train(false);
+            DiffusionSetup setup = DiffusionSetup.from(cfg.diffusion());
+            return new Checkpoint(file, cfg, net,
+                    new PreconditionedDenoiser(net, setup.preconditioning(), setup.parametrisation()));
+        }
+    }
+
+    static Path newestEma(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("ema-\\d+\\.safetensors"))
+                    .max(Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new IllegalArgumentException(dir + ": no ema-*.safetensors checkpoint in this directory"));
+        }
+    }
+}

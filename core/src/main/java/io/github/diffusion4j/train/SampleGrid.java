@@ -1,0 +1,49 @@
+package io.github.diffusion4j.train;
+
+import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.denoise.Denoiser;
+import io.github.diffusion4j.io.ImageGrid;
+import io.github.diffusion4j.sample.Churn;
+import io.github.diffusion4j.sample.ClassifierFreeGuidance;
+import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.Samplers;
+import io.github.diffusion4j.sample.StepListener;
+import io.github.diffusion4j.schedule.KarrasSigmas;
+import java.nio.file.Path;
+import java.util.stream.LongStream;
+
+/** A square grid of samples, seeds 0..n−1; for a class-conditional model, row r shows class r mod classes. */
+public final class SampleGrid {
+    private SampleGrid() {}
+
+    /** Columns of the grid for {@code n} samples. */
+    public static int columns(int n) {
+        return (int) Math.ceil(Math.sqrt(n));
+    }
+
+    /** The class label of {@code seed} in a grid of {@code columns} columns. */
+    public static long rowLabel(long seed, int columns, int classes) {
+        return (seed / columns) % classes;
+    }
+
+    /** The sampler, σ grid and guidance a {@link SamplingConfig} names, around {@code denoiser}. */
+    public static Generator generator(Denoiser denoiser, SamplingConfig s, double guidance, long[] sampleShape,
+            String samplerName, int steps) {
+        Denoiser d = guidance == 1.0 ? denoiser : new ClassifierFreeGuidance(denoiser, guidance);
+        Churn churn = s.sChurn() > 0 ? new Churn(s.sChurn(), 0, Double.POSITIVE_INFINITY, 1) : Churn.NONE;
+        double[] sigmas = new KarrasSigmas(s.sigmaMin(), s.sigmaMax(), s.rho()).sigmas(steps);
+        return new Generator(d, Samplers.byName(samplerName, churn), sigmas, sampleShape);
+    }
+
+    /** Samples seeds 0..n−1 and writes them as one PNG grid. */
+    public static void write(Denoiser denoiser, SamplingConfig s, double guidance, int classes, long[] sampleShape, int n,
+            Path file) {
+        Generator g = generator(denoiser, s, guidance, sampleShape, s.sampler(), s.steps());
+        int cols = columns(n);
+        double[][] images = new double[n][];
+        g.generate(LongStream.range(0, n).toArray(), Math.min(n, 50),
+                classes > 0 ? seed -> rowLabel(seed, cols, classes) : null, StepListener.NONE,
+                (seed, values) -> images[(int) seed] = values);
+        ImageGrid.writePng(ImageGrid.grid(images, (int) sampleShape[0], (int) sampleShape[1], (int) sampleShape[2], cols), file);
+    }
+}
