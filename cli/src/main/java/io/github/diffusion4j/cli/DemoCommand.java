@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train a small class-conditional MNIST model on the CPU within a time budget and write sample grids.")
 final class DemoCommand implements Callable<Integer> {
-    /** Seconds kept back from the budget for the two final grids. */
-    static final double GRID_RESERVE_SECONDS = 40;
+    /** Seconds kept back from the budget for the final checkpoint and the two grids (measured: about 40 s). */
+    static final double GRID_RESERVE_SECONDS = 80;
 
     @Option(names = "--minutes", description = "Total time budget (default: ${DEFAULT-VALUE}).")
     double minutes = 10;

@@ -3,6 +3,7 @@ package io.github.diffusion4j.cli;
 import io.github.diffusion4j.train.TrainListener;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
@@ -20,6 +21,9 @@ final class Progress implements TrainListener, AutoCloseable {
         timed = minutes > 0;
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(tty ? 500 : 15_000).setMaxRenderedLength(120);
+        if (!tty) {
+            b.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 120));
+        }
         if (timed) {
             b.setInitialMax(Math.round(minutes * 60)).setUnit(" s", 1);
         } else {
@@ -31,7 +35,7 @@ final class Progress implements TrainListener, AutoCloseable {
     @Override
     public void onStep(long step, long totalSteps, double loss, double imagesPerSecond) {
         bar.stepTo(timed ? (System.nanoTime() - startNanos) / 1_000_000_000L : step);
-        bar.setExtraMessage(String.format("step %d  loss %.4f  %.0f img/s", step, loss, imagesPerSecond));
+        bar.setExtraMessage(String.format(" | step %d  loss %.4f  %.0f img/s", step, loss, imagesPerSecond));
     }
 
     @Override

@@ -3,9 +3,6 @@ package io.github.diffusion4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.diffusion4j.io.SafetensorsWriter;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,20 +12,8 @@ import tools.jackson.core.type.TypeReference;
 
 /** {@code d4j info}: listing, JSON output, and one-line errors with exit code 2 for bad input. */
 class InfoCommandTest {
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     static Path sample(Path dir) throws Exception {
@@ -43,7 +28,7 @@ class InfoCommandTest {
     @Test
     void listsTensorsAsJson(@TempDir Path dir) throws Exception {
         Path f = sample(dir);
-        Result r = run("info", f.toString(), "--json");
+        Cli.Result r = run("info", f.toString(), "--json");
         assertThat(r.code()).isZero();
         Map<String, Object> json = Json.MAPPER.readValue(r.out(), new TypeReference<Map<String, Object>>() {});
         assertThat(json.get("elements")).isEqualTo(7);
@@ -54,7 +39,7 @@ class InfoCommandTest {
     @Test
     void runDirectoryUsesItsNewestEmaCheckpoint(@TempDir Path dir) throws Exception {
         sample(dir);
-        Result r = run("info", dir.toString());
+        Cli.Result r = run("info", dir.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("ema-000010.safetensors").contains("net.w").contains("[2, 3]");
     }
@@ -64,7 +49,7 @@ class InfoCommandTest {
         Path f = dir.resolve("broken.safetensors");
         byte[] bytes = Files.readAllBytes(sample(dir));
         Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length - 3));
-        Result r = run("info", f.toString());
+        Cli.Result r = run("info", f.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines()).hasSize(1);
         assertThat(r.err()).startsWith("d4j: broken.safetensors:").doesNotContain("Exception").doesNotContain("\tat ");
@@ -72,10 +57,10 @@ class InfoCommandTest {
 
     @Test
     void missingFileAndBadOptionExitWith2(@TempDir Path dir) {
-        Result missing = run("info", dir.resolve("nope.safetensors").toString());
+        Cli.Result missing = run("info", dir.resolve("nope.safetensors").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.safetensors").contains("no such file");
-        Result badOption = run("info", "x.safetensors", "--no-such-option");
+        Cli.Result badOption = run("info", "x.safetensors", "--no-such-option");
         assertThat(badOption.code()).isEqualTo(2);
         assertThat(badOption.err()).contains("--no-such-option");
     }
@@ -84,7 +69,7 @@ class InfoCommandTest {
     void verbosePrintsTheStackTrace(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("junk.safetensors");
         Files.writeString(f, "not a safetensors file at all");
-        Result r = run("info", "--verbose", f.toString());
+        Cli.Result r = run("info", "--verbose", f.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("SafetensorsFormatException");
     }

@@ -19,9 +19,13 @@ public final class DataCache {
 
     private DataCache() {}
 
-    /** {@code $D4J_CACHE}, or {@code ~/.cache/diffusion4j} when it is unset or blank. */
+    /** System property that overrides {@link #ENV} (for embedding applications and tests). */
+    public static final String PROPERTY = "d4j.cache";
+
+    /** {@code -Dd4j.cache}, else {@code $D4J_CACHE}, else {@code ~/.cache/diffusion4j}. */
     public static Path defaultDir() {
-        return dirFrom(System.getenv(ENV), System.getProperty("user.home"));
+        String prop = System.getProperty(PROPERTY);
+        return dirFrom(prop != null && !prop.isBlank() ? prop : System.getenv(ENV), System.getProperty("user.home"));
     }
 
     static Path dirFrom(String env, String home) {

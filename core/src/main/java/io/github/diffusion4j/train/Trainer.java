@@ -180,6 +180,7 @@ public final class Trainer implements AutoCloseable {
                 row.put("imgPerSec", rate);
                 row.put("seconds", (System.nanoTime() - startNanos) / 1e9);
                 row.put("skippedSteps", skippedSteps);
+                ResidentMemory.megabytes().ifPresent(mb -> row.put("rssMb", mb));
                 run.appendStats(row);
                 windowLoss = 0;
                 windowNorm = 0;

@@ -71,7 +71,7 @@ final class OpsBench implements Callable<Integer> {
         return rows;
     }
 
-    private static Map<String, Object> child(int torchThreads, int blasThreads) throws IOException, InterruptedException {
+    static Map<String, Object> child(int torchThreads, int blasThreads) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.github.diffusion4j.cli.Main", "bench", "step", "--threads", Integer.toString(torchThreads));
