@@ -40,29 +40,21 @@ public record AncestralSampler(double eta) implements Sampler {
     public Tensor sample(Denoiser d, Tensor xStart, double[] sigmas, Conditioning cond, NoiseSource noise,
             StepListener listener) {
         int n = sigmas.length - 1;
-        Tensor x = xStart;
-        for (int i = 0; i < n; i++) {
-            final Tensor xCur = x;
-            final int step = i;
-            Tensor[] kept = SamplerLoop.step(() -> {
-                double sigma = sigmas[step];
-                double sigmaNext = sigmas[step + 1];
-                Tensor x64 = xCur.to(ScalarType.Double);
-                Tensor denoised = d.denoise(x64, sigma, cond);
-                double up = sigmaUp(sigma, sigmaNext);
-                double down = Math.sqrt(Math.max(sigmaNext * sigmaNext - up * up, 0.0));
-                Tensor eps = x64.sub(denoised).div(Sampling.s(sigma));
-                Tensor xNext = denoised.add(eps.mul(Sampling.s(down)));
-                if (up > 0) {
-                    xNext = xNext.add(noise.randn(EdmSampler.sampleShape(xCur)).mul(Sampling.s(up)));
-                }
-                listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
-                return new Tensor[] {xNext};
-            });
-            SamplerLoop.release(x, xStart);
-            x = kept[0];
-        }
-        return SamplerLoop.finish(x, xStart);
+        return SamplerLoop.iterate(xStart, n, (step, xCur) -> {
+            double sigma = sigmas[step];
+            double sigmaNext = sigmas[step + 1];
+            Tensor x64 = xCur.to(ScalarType.Double);
+            Tensor denoised = d.denoise(x64, sigma, cond);
+            double up = sigmaUp(sigma, sigmaNext);
+            double down = Math.sqrt(Math.max(sigmaNext * sigmaNext - up * up, 0.0));
+            Tensor eps = x64.sub(denoised).div(Sampling.s(sigma));
+            Tensor xNext = denoised.add(eps.mul(Sampling.s(down)));
+            if (up > 0) {
+                xNext = xNext.add(noise.randn(EdmSampler.sampleShape(xCur)).mul(Sampling.s(up)));
+            }
+            listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
+            return xNext;
+        });
     }
 
     @Override

@@ -31,35 +31,27 @@ public record EdmSampler(boolean secondOrder, Churn churn) implements Sampler {
     public Tensor sample(Denoiser d, Tensor xStart, double[] sigmas, Conditioning cond, NoiseSource noise,
             StepListener listener) {
         int n = sigmas.length - 1;
-        Tensor x = xStart;
-        for (int i = 0; i < n; i++) {
-            final Tensor xCur = x;
-            final int step = i;
-            Tensor[] kept = SamplerLoop.step(() -> {
-                double sigma = sigmas[step];
-                double sigmaNext = sigmas[step + 1];
-                double gamma = churn.gamma(sigma, n);
-                double sigmaHat = sigma + gamma * sigma;
-                Tensor xHat = xCur.to(ScalarType.Double);
-                if (gamma > 0) {
-                    Tensor eps = noise.randn(sampleShape(xCur));
-                    xHat = xHat.add(eps.mul(Sampling.s(Math.sqrt(sigmaHat * sigmaHat - sigma * sigma) * churn.sNoise())));
-                }
-                Tensor denoised = d.denoise(xHat, sigmaHat, cond);
-                Tensor dCur = xHat.sub(denoised).div(Sampling.s(sigmaHat));
-                Tensor xNext = xHat.add(dCur.mul(Sampling.s(sigmaNext - sigmaHat)));
-                if (secondOrder && step < n - 1) {
-                    Tensor denoised2 = d.denoise(xNext, sigmaNext, cond);
-                    Tensor dPrime = xNext.sub(denoised2).div(Sampling.s(sigmaNext));
-                    xNext = xHat.add(dCur.add(dPrime).mul(Sampling.s(0.5 * (sigmaNext - sigmaHat))));
-                }
-                listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
-                return new Tensor[] {xNext};
-            });
-            SamplerLoop.release(x, xStart);
-            x = kept[0];
-        }
-        return SamplerLoop.finish(x, xStart);
+        return SamplerLoop.iterate(xStart, n, (step, xCur) -> {
+            double sigma = sigmas[step];
+            double sigmaNext = sigmas[step + 1];
+            double gamma = churn.gamma(sigma, n);
+            double sigmaHat = sigma + gamma * sigma;
+            Tensor xHat = xCur.to(ScalarType.Double);
+            if (gamma > 0) {
+                Tensor eps = noise.randn(sampleShape(xCur));
+                xHat = xHat.add(eps.mul(Sampling.s(Math.sqrt(sigmaHat * sigmaHat - sigma * sigma) * churn.sNoise())));
+            }
+            Tensor denoised = d.denoise(xHat, sigmaHat, cond);
+            Tensor dCur = xHat.sub(denoised).div(Sampling.s(sigmaHat));
+            Tensor xNext = xHat.add(dCur.mul(Sampling.s(sigmaNext - sigmaHat)));
+            if (secondOrder && step < n - 1) {
+                Tensor denoised2 = d.denoise(xNext, sigmaNext, cond);
+                Tensor dPrime = xNext.sub(denoised2).div(Sampling.s(sigmaNext));
+                xNext = xHat.add(dCur.add(dPrime).mul(Sampling.s(0.5 * (sigmaNext - sigmaHat))));
+            }
+            listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
+            return xNext;
+        });
     }
 
     @Override

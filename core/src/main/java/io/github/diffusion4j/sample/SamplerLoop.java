@@ -9,6 +9,25 @@ import org.bytedeco.pytorch.Tensor;
 final class SamplerLoop {
     private SamplerLoop() {}
 
+    /** One step of a single-state sampler: from x at step i to x at step i+1. */
+    @FunctionalInterface
+    interface Step {
+        Tensor apply(int i, Tensor x);
+    }
+
+    /** Runs {@code steps} steps from {@code xStart}, each in its own scope, and returns the final x. */
+    static Tensor iterate(Tensor xStart, int steps, Step step) {
+        Tensor x = xStart;
+        for (int i = 0; i < steps; i++) {
+            final Tensor xCur = x;
+            final int index = i;
+            Tensor[] kept = step(() -> new Tensor[] {step.apply(index, xCur)});
+            release(x, xStart);
+            x = kept[0];
+        }
+        return finish(x, xStart);
+    }
+
     /** Runs one step in its own scope and returns the tensors it keeps, owned by the caller. */
     static Tensor[] step(Supplier<Tensor[]> body) {
         try (PointerScope scope = new PointerScope()) {

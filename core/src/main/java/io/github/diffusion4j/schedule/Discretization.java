@@ -15,6 +15,11 @@ public interface Discretization {
         return out;
     }
 
+    /** i/(N−1), the position of level i of N along a grid (0 for a one-level grid). */
+    static double fraction(int i, int steps) {
+        return steps == 1 ? 0.0 : (double) i / (steps - 1);
+    }
+
     /** Checks the step count shared by every implementation. */
     static void requireSteps(int steps) {
         if (steps < 1) {

@@ -20,7 +20,7 @@ public record KarrasSigmas(double sigmaMin, double sigmaMax, double rho) impleme
         double a = Math.pow(sigmaMax, 1 / rho);
         double b = Math.pow(sigmaMin, 1 / rho);
         for (int i = 0; i < steps; i++) {
-            double frac = steps == 1 ? 0.0 : (double) i / (steps - 1);
+            double frac = Discretization.fraction(i, steps);
             s[i] = Math.pow(a + frac * (b - a), rho);
         }
         return Discretization.withFinalZero(s);

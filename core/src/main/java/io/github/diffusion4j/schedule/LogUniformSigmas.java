@@ -16,7 +16,7 @@ public record LogUniformSigmas(double sigmaMin, double sigmaMax) implements Disc
         Discretization.requireSteps(steps);
         double[] s = new double[steps];
         for (int i = 0; i < steps; i++) {
-            double frac = steps == 1 ? 0.0 : (double) i / (steps - 1);
+            double frac = Discretization.fraction(i, steps);
             s[i] = sigmaMax * Math.pow(sigmaMin / sigmaMax, frac);
         }
         return Discretization.withFinalZero(s);

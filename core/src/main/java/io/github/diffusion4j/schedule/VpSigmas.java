@@ -15,7 +15,7 @@ public record VpSigmas(VpSchedule schedule, double epsilonS) implements Discreti
         Discretization.requireSteps(steps);
         double[] s = new double[steps];
         for (int i = 0; i < steps; i++) {
-            double frac = steps == 1 ? 0.0 : (double) i / (steps - 1);
+            double frac = Discretization.fraction(i, steps);
             s[i] = schedule.sigma(1 + frac * (epsilonS - 1));
         }
         return Discretization.withFinalZero(s);

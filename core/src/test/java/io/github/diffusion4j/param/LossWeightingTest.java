@@ -1,5 +1,7 @@
 package io.github.diffusion4j.param;
 
+import static io.github.diffusion4j.testing.Cases.assertRel;
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -26,16 +28,7 @@ class LossWeightingTest {
         Engine.init();
     }
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
-    static void assertRel(double got, double want, double rel, String what) {
-        if (!(Math.abs(got - want) <= rel * Math.abs(want))) {
-            fail(String.format("%s: got %s, want %s (relative error %.3e > %.1e)", what, got, want,
-                    Math.abs(got - want) / Math.abs(want), rel));
-        }
-    }
 
     /** λ = min(σ_d²/σ², γ) for γ ∈ [0.5, 20], σ_d ∈ [0.1, 2], σ ∈ [1e-4, 1e3], whatever c_out is. */
     @Test

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.param;
 
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -24,9 +25,6 @@ class ParametrisationRoundTripTest {
         Engine.init();
     }
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
     enum Pre { EDM, VP, VE }
 

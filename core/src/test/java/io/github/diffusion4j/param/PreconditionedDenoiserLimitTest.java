@@ -1,5 +1,6 @@
 package io.github.diffusion4j.param;
 
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -26,9 +27,6 @@ class PreconditionedDenoiserLimitTest {
         Engine.init();
     }
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
     /** A backbone returning tanh(x_in) as its single head and remembering the c_noise it was given. */
     static final class TanhBackbone implements Backbone {

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.sample;
 
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -30,9 +31,6 @@ class SamplerIdentitiesTest {
         Engine.init();
     }
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
     /** A deterministic sampler must never draw noise. */
     static final NoiseSource NO_NOISE = shape -> {

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.schedule;
 
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -23,9 +24,6 @@ class DiscretizationPropertiesTest {
      */
     record Case(Discretization grid, int steps, Double first, Double lastNonzero, double tol, String desc) {}
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
     /** e^x − 1 by its power series for |x| &lt; 0.5 (no expm1, no cancellation), else e^x − 1. */
     static double expm1ByHand(double x) {

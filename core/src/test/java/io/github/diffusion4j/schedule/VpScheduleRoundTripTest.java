@@ -1,5 +1,7 @@
 package io.github.diffusion4j.schedule;
 
+import static io.github.diffusion4j.testing.Cases.assertRel;
+import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -11,16 +13,7 @@ class VpScheduleRoundTripTest {
     static final int CASES = 300;
     static final double REL = 1e-9;
 
-    static double logUniform(SplittableRandom r, double lo, double hi) {
-        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
-    }
 
-    static void assertRel(double got, double want, double rel, String what) {
-        if (!(Math.abs(got - want) <= rel * Math.abs(want))) {
-            fail(String.format("%s: got %s, want %s (relative error %.3e > %.1e)", what, got, want,
-                    Math.abs(got - want) / Math.abs(want), rel));
-        }
-    }
 
     /** Random β_d ∈ [1, 30], β_min ∈ [0.01, 1]; t log-uniform in [1e-6, 1] (the schedule's domain is (0, 1]). */
     @Test

@@ -1,0 +1,23 @@
+package io.github.diffusion4j.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+
+/** Shared helpers for seeded property tests: log-uniform draws and relative-error assertions. */
+public final class Cases {
+    private Cases() {}
+
+    /** A value log-uniform in [lo, hi]. */
+    public static double logUniform(SplittableRandom r, double lo, double hi) {
+        return Math.exp(Math.log(lo) + r.nextDouble() * (Math.log(hi) - Math.log(lo)));
+    }
+
+    /** Fails unless |got − want| ≤ rel·|want|, naming the case. */
+    public static void assertRel(double got, double want, double rel, String what) {
+        if (!(Math.abs(got - want) <= rel * Math.abs(want))) {
+            fail(String.format("%s: got %s, want %s (relative error %.3e > %.1e)", what, got, want,
+                    Math.abs(got - want) / Math.abs(want), rel));
+        }
+    }
+}
