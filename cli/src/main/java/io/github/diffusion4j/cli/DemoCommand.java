@@ -56,8 +56,8 @@ final class DemoCommand implements Callable<Integer> {
         Path g1 = run.path().resolve("demo-guidance-1.png");
         Path g2 = run.path().resolve("demo-guidance-2.png");
         try (NoGradGuard guard = new NoGradGuard()) {
-            SampleGrid.write(ck.denoiser(), cfg.sampling(), 1.0, cfg.model().classes(), shape, 100, g1);
-            SampleGrid.write(ck.denoiser(), cfg.sampling(), 2.0, cfg.model().classes(), shape, 100, g2);
+            SampleGrid.write(ck.denoiser(), cfg.sampling(), 1.0, cfg.model().classes(), shape, 100, 50, g1);
+            SampleGrid.write(ck.denoiser(), cfg.sampling(), 2.0, cfg.model().classes(), shape, 100, 50, g2);
         }
         double total = (System.nanoTime() - t0) / 60e9;
         String report = String.format("""

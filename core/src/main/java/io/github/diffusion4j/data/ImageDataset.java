@@ -72,9 +72,23 @@ public final class ImageDataset {
         if (n <= 0 || n > size) {
             throw new IllegalArgumentException("subset of " + n + " images from a dataset of " + size);
         }
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return select(idx);
+    }
+
+    /** The images at {@code indices}, in that order (a copy). */
+    public ImageDataset select(int[] indices) {
         int per = channels * height * width;
-        return new ImageDataset(java.util.Arrays.copyOf(pixels, n * per), java.util.Arrays.copyOf(labels, n), channels,
-                height, width, classNames);
+        byte[] px = new byte[indices.length * per];
+        int[] lb = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(pixels, indices[i] * per, px, i * per, per);
+            lb[i] = labels[indices[i]];
+        }
+        return new ImageDataset(px, classNames.isEmpty() ? null : lb, channels, height, width, classNames);
     }
 
     public int size() {

@@ -35,13 +35,13 @@ public final class SampleGrid {
         return new Generator(d, Samplers.byName(samplerName, churn), sigmas, sampleShape);
     }
 
-    /** Samples seeds 0..n−1 and writes them as one PNG grid. */
+    /** Samples seeds 0..n−1, {@code batch} at a time, and writes them as one PNG grid. */
     public static void write(Denoiser denoiser, SamplingConfig s, double guidance, int classes, long[] sampleShape, int n,
-            Path file) {
+            int batch, Path file) {
         Generator g = generator(denoiser, s, guidance, sampleShape, s.sampler(), s.steps());
         int cols = columns(n);
         double[][] images = new double[n][];
-        g.generate(LongStream.range(0, n).toArray(), Math.min(n, 50),
+        g.generate(LongStream.range(0, n).toArray(), Math.min(n, batch),
                 classes > 0 ? seed -> rowLabel(seed, cols, classes) : null, StepListener.NONE,
                 (seed, values) -> images[(int) seed] = values);
         ImageGrid.writePng(ImageGrid.grid(images, (int) sampleShape[0], (int) sampleShape[1], (int) sampleShape[2], cols), file);

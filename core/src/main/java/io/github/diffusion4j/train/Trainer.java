@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -338,10 +339,14 @@ public final class Trainer implements AutoCloseable {
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             var emaDenoiser = new PreconditionedDenoiser(emaNet, setup.preconditioning(), setup.parametrisation());
             SampleGrid.write(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(), cfg.model().classes(),
-                    new long[] {data.channels(), data.height(), data.width()}, cfg.sampling().gridSeeds(), grid);
+                    new long[] {data.channels(), data.height(), data.width()}, cfg.sampling().gridSeeds(),
+                    cfg.training().batch(), grid); // at the training batch, so a checkpoint needs no more memory than a step
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        // Sampling the grid briefly needs far more memory than a training step; hand the freed
+        // pages back to the OS (glibc malloc_trim) so resident memory returns to the training level.
+        Pointer.trimMemory();
         say("checkpoint at step " + step + ": " + state.getFileName() + ", " + emaFile.getFileName() + ", " + grid.getFileName());
         listener.onCheckpoint(step, state, emaFile, grid);
     }
