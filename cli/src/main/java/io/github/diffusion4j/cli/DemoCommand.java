@@ -4,7 +4,12 @@ import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.DataCache;
 import io.github.diffusion4j.data.Fetch;
+import io.github.diffusion4j.data.Datasets;
+import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.engine.Engine;
+import io.github.diffusion4j.eval.Evaluator;
+import io.github.diffusion4j.eval.features.FeatureNetwork;
+import io.github.diffusion4j.sample.Generator;
 import io.github.diffusion4j.train.Checkpoint;
 import io.github.diffusion4j.train.RunDirectory;
 import io.github.diffusion4j.train.SampleGrid;
@@ -12,6 +17,7 @@ import io.github.diffusion4j.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -25,8 +31,13 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train a small class-conditional MNIST model on the CPU within a time budget and write sample grids.")
 final class DemoCommand implements Callable<Integer> {
-    /** Seconds kept back from the budget for the final checkpoint and the two grids (measured: about 40 s). */
-    static final double GRID_RESERVE_SECONDS = 80;
+    /**
+     * Seconds kept back from the budget for the final checkpoint, the two grids and the evaluation
+     * of {@link #EVAL_N} samples at guidance 1 and 2 (measured: about 40 s and 90 s).
+     */
+    static final double RESERVE_SECONDS = 150;
+    /** Samples per guidance weight in the demo's evaluation (the floor is taken at the same n). */
+    static final int EVAL_N = 300;
 
     @Option(names = "--minutes", description = "Total time budget (default: ${DEFAULT-VALUE}).")
     double minutes = 10;
@@ -46,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             Fetch.fetch("mnist", cache, System.err::println);
         }
         double fetchMinutes = (System.nanoTime() - t0) / 60e9;
-        double trainMinutes = Math.max(0.5, minutes - fetchMinutes - GRID_RESERVE_SECONDS / 60);
+        double trainMinutes = Math.max(0.5, minutes - fetchMinutes - RESERVE_SECONDS / 60);
         ExperimentConfig cfg = ConfigLoader.load("mnist-unet", List.of("training.minutes=" + trainMinutes, "training.steps=100000000"));
         Engine.init();
         RunDirectory run = RunDirectory.create(out, cfg.name());
@@ -59,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             SampleGrid.write(ck.denoiser(), cfg.sampling(), 1.0, cfg.model().classes(), shape, 100, 50, g1);
             SampleGrid.write(ck.denoiser(), cfg.sampling(), 2.0, cfg.model().classes(), shape, 100, 50, g2);
         }
+        String metrics = evaluate(ck, cfg);
         double total = (System.nanoTime() - t0) / 60e9;
         String report = String.format("""
                 # diffusion4j demo
@@ -66,13 +78,37 @@ final class DemoCommand implements Callable<Integer> {
                 training: %d steps, %,d images seen, final loss %.4f, stopped on: %s
                 total time: %.1f minutes (budget %.1f)
                 grids (row r = digit r, seeds 0-99): %s (no guidance), %s (guidance w = 2)
-                """, cfg.name(), cfg.sampling().steps(), o.step(), o.imagesSeen(), o.lastLoss(), o.reason(), total, minutes,
-                g1.getFileName(), g2.getFileName());
+                %s""", cfg.name(), cfg.sampling().steps(), o.step(), o.imagesSeen(), o.lastLoss(), o.reason(), total, minutes,
+                g1.getFileName(), g2.getFileName(), metrics);
         Files.writeString(run.path().resolve("report.md"), report);
         System.err.println();
         System.err.print(report);
         System.err.println("everything is in " + run.path().toAbsolutePath());
         System.out.println(run.path());
         return 0;
+    }
+
+    /** FD, KID and label accuracy of {@link #EVAL_N} samples at w = 1 and 2, beside the real-vs-real floor at the same n. */
+    private static String evaluate(Checkpoint ck, ExperimentConfig cfg) throws Exception {
+        int res = cfg.data().resolution();
+        var which = java.util.EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID, Evaluator.Metric.ACC);
+        try (FeatureNetwork net = EvalCommand.featureNetwork(null, "mnist")) {
+            ImageDataset test = Datasets.resolve("mnist:test", res, true, DataCache.defaultDir());
+            ImageDataset train = Datasets.resolve("mnist:train", res, true, DataCache.defaultDir());
+            Evaluator.Measured real = Evaluator.ofDataset(net, test, EVAL_N, 2);
+            Map<String, Object> floor = Evaluator.compare(real, Evaluator.ofDataset(net, train, EVAL_N, 1), which, null);
+            StringBuilder sb = new StringBuilder(String.format("evaluation (features %s, n = %d, reference mnist:test):%n", net.name(), EVAL_N));
+            sb.append(String.format("  real-vs-real floor (train vs test): FD %.3f, KID %.5f%n", floor.get("fd"), floor.get("kid")));
+            long[] seeds = java.util.stream.LongStream.range(0, EVAL_N).toArray();
+            for (double w : new double[] {1.0, 2.0}) {
+                Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {1, res, res},
+                        cfg.sampling().sampler(), cfg.sampling().steps());
+                Evaluator.Measured m = Evaluator.ofSamples(net, gen, seeds, 50, seed -> seed % 10, 1, res, test.classNames());
+                Map<String, Object> r = Evaluator.compare(real, m, which, null);
+                sb.append(String.format("  guidance w = %.0f: FD %.3f, KID %.5f, label accuracy %.3f%n", w, r.get("fd"), r.get("kid"),
+                        r.get("labelAccuracy")));
+            }
+            return sb.toString();
+        }
     }
 }

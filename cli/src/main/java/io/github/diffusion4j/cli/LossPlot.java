@@ -11,37 +11,49 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import tools.jackson.core.type.TypeReference;
 
-/** Draws loss.png from a run's stats.jsonl (loss against thousands of images seen, log scale). */
+/**
+ * Draws a run's plots from stats.jsonl against thousands of images seen: loss.png (training loss,
+ * log scale) and, when checkpoints were evaluated, metrics.png (Fréchet distance).
+ */
 final class LossPlot {
     private LossPlot() {}
 
-    static void write(Path stats, Path png) throws IOException {
+    static void write(Path stats, Path lossPng) throws IOException {
         if (!Files.exists(stats)) {
             return;
         }
-        List<Double> kimg = new ArrayList<>();
-        List<Double> loss = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (String line : Files.readAllLines(stats)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            Map<String, Object> row = Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {});
-            double l = ((Number) row.get("loss")).doubleValue();
-            if (l > 0 && Double.isFinite(l)) {
-                kimg.add(((Number) row.get("kimg")).doubleValue());
-                loss.add(l);
+            if (!line.isBlank()) {
+                rows.add(Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {}));
             }
         }
-        if (kimg.isEmpty()) {
+        plot(rows, "loss", "training loss", true, lossPng);
+        plot(rows, "fd", "Fréchet distance of EMA samples (evaluation.n per checkpoint)", false,
+                lossPng.resolveSibling("metrics.png"));
+    }
+
+    private static void plot(List<Map<String, Object>> rows, String key, String title, boolean log, Path png) throws IOException {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            if (row.get(key) instanceof Number v && row.get("kimg") instanceof Number k) {
+                double value = v.doubleValue();
+                if (Double.isFinite(value) && (!log || value > 0)) {
+                    x.add(k.doubleValue());
+                    y.add(value);
+                }
+            }
+        }
+        if (x.isEmpty()) {
             return;
         }
-        XYChart chart = new XYChartBuilder().width(800).height(480).title("training loss")
-                .xAxisTitle("kimg (thousands of images seen)").yAxisTitle("loss").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+        XYChart chart = new XYChartBuilder().width(800).height(480).title(title)
+                .xAxisTitle("kimg (thousands of images seen)").yAxisTitle(key).build();
+        chart.getStyler().setYAxisLogarithmic(log);
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setMarkerSize(0);
-        chart.addSeries("loss", kimg, loss);
-        Path tmp = png.resolveSibling(".loss-plot-tmp.png");
+        chart.addSeries(key, x, y);
+        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp.png");
         BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
         Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

@@ -62,6 +62,7 @@ class EndToEndTest {
         cmd.addAll(List.of(TinyRuns.trainArgs(data, out, 100_000)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("D4J_THREADS", "1"); // the test JVM keeps the other core
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Path run = null;

@@ -64,6 +64,7 @@ final class ConfigValidator {
         positive("sampling.rho", s.rho());
         nonNegative("sampling.sChurn", s.sChurn());
         positive("sampling.gridSeeds", s.gridSeeds());
+        nonNegative("evaluation.n", c.evaluation().n());
     }
 
     private static void positive(String key, double v) {

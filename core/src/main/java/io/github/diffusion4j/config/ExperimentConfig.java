@@ -6,7 +6,7 @@ package io.github.diffusion4j.config;
  */
 public record ExperimentConfig(
         String name, DataConfig data, ModelConfig model, DiffusionConfig diffusion, TrainingConfig training,
-        SamplingConfig sampling) {
+        SamplingConfig sampling, EvaluationConfig evaluation) {
 
     /** What to train on. */
     public record DataConfig(String dataset, int resolution, int channels, boolean flip, int limit) {}
@@ -29,6 +29,12 @@ public record ExperimentConfig(
             int batch, double lr, double weightDecay, double beta1, double beta2, double eps, long warmupImages,
             double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, long seed,
             long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {}
+
+    /**
+     * Evaluation at every checkpoint: {@code n} EMA samples against {@code reference} through the
+     * feature network {@code features} ({@code n = 0}: off; empty names: chosen from the dataset).
+     */
+    public record EvaluationConfig(int n, String reference, String features) {}
 
     /** How sample grids (and {@code d4j sample} defaults) are drawn. */
     public record SamplingConfig(

@@ -59,6 +59,7 @@ public final class Trainer implements AutoCloseable {
     private final Ema ema;
     private final LearningRate lr;
     private BatchLoader loader;
+    private CheckpointEvaluation evaluation;
     private long step;
     private long imagesSeen;
     private int consecutiveBad;
@@ -90,6 +91,7 @@ public final class Trainer implements AutoCloseable {
         net.train(true);
         emaNet.train(false);
         checkData();
+        this.evaluation = CheckpointEvaluation.from(cfg); // fails here, before training, on a bad evaluation section
     }
 
     /** A fresh run: the EMA starts as a copy of the initial weights; config.yaml is written. */
@@ -272,12 +274,16 @@ public final class Trainer implements AutoCloseable {
         return loader;
     }
 
-    /** Stops the loader's thread. */
+    /** Stops the loader's thread and frees the evaluation's feature network. */
     @Override
     public void close() {
         if (loader != null) {
             loader.close();
             loader = null;
+        }
+        if (evaluation != null) {
+            evaluation.close();
+            evaluation = null;
         }
     }
 
@@ -341,6 +347,14 @@ public final class Trainer implements AutoCloseable {
             SampleGrid.write(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(), cfg.model().classes(),
                     new long[] {data.channels(), data.height(), data.width()}, cfg.sampling().gridSeeds(),
                     cfg.training().batch(), grid); // at the training batch, so a checkpoint needs no more memory than a step
+            if (evaluation != null) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", step);
+                row.put("kimg", imagesSeen / 1000.0);
+                row.putAll(evaluation.measure(emaDenoiser));
+                run.appendStats(row);
+                say(String.format("evaluation at step %d: %s", step, row));
+            }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

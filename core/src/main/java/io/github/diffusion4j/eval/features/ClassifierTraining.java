@@ -1,0 +1,312 @@
+package io.github.diffusion4j.eval.features;
+
+import io.github.diffusion4j.data.Augment;
+import io.github.diffusion4j.data.Batch;
+import io.github.diffusion4j.data.BatchLoader;
+import io.github.diffusion4j.data.DataCache;
+import io.github.diffusion4j.data.Datasets;
+import io.github.diffusion4j.data.ImageDataset;
+import io.github.diffusion4j.engine.CounterRng;
+import io.github.diffusion4j.engine.Engine;
+import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.io.TensorFiles;
+import io.github.diffusion4j.train.AdamW;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The training recipe of the {@link SmallClassifier} feature networks: AdamW, linear warm-up then
+ * cosine decay of the learning rate, cross-entropy with label smoothing, random integer shifts
+ * (and optionally horizontal flips), a fixed seed and the deterministic data order of
+ * {@link BatchLoader}. Every random decision is a pure function of (seed, epoch, image index), so
+ * a run is reproducible on a machine with the same libtorch build and thread count (CPU kernels
+ * may order floating-point sums differently with another thread count).
+ *
+ * <p>Command line: {@code ClassifierTraining <mnist|fashion-mnist> <output.safetensors> [key=value ...]}
+ * with optional recipe overrides ({@code epochs=}, {@code batch=}, {@code lr=}, {@code weightDecay=},
+ * {@code warmup=}, {@code labelSmoothing=}, {@code shift=}, {@code flip=}, {@code seed=}); the data
+ * come from the dataset cache ({@code $D4J_CACHE}, default {@code ~/.cache/diffusion4j}).
+ */
+public final class ClassifierTraining {
+    private static final long DATA_STREAM = 0xDA7AC1A5L;
+    private static final long SHIFT_STREAMS = 0x5348L << 48;
+
+    private ClassifierTraining() {}
+
+    /**
+     * A training recipe.
+     *
+     * @param epochs passes over the training set
+     * @param batch images per step
+     * @param lr peak learning rate
+     * @param weightDecay AdamW's decoupled weight decay (applied to every parameter)
+     * @param warmupSteps linear warm-up from 0 to {@code lr}, then cosine decay to 0 at the last step
+     * @param labelSmoothing cross-entropy label smoothing
+     * @param shift maximum random shift in pixels, per axis (0 = none); vacated pixels become −1
+     * @param flip random horizontal flips (probability ½)
+     * @param seed initial weights, data order and augmentation
+     */
+    public record Recipe(int epochs, int batch, double lr, double weightDecay, int warmupSteps, double labelSmoothing,
+            int shift, boolean flip, long seed) {
+
+        public Recipe {
+            if (epochs < 1 || batch < 1 || lr <= 0 || weightDecay < 0 || warmupSteps < 0 || labelSmoothing < 0
+                    || labelSmoothing >= 1 || shift < 0) {
+                throw new IllegalArgumentException("bad recipe");
+            }
+        }
+
+        /** The recipe the committed {@code <dataset>-v1} network was trained with. */
+        public static Recipe v1(String dataset) {
+            return switch (dataset) {
+                case "mnist" -> new Recipe(5, 128, 3e-3, 5e-4, 200, 0.1, 2, false, 20240601L);
+                case "fashion-mnist" -> new Recipe(6, 128, 3e-3, 5e-4, 200, 0.1, 1, false, 20240602L);
+                default -> throw new IllegalArgumentException("no recipe for dataset '" + dataset
+                        + "' (expected mnist or fashion-mnist)");
+            };
+        }
+
+        /** A copy with {@code key=value} overrides applied. */
+        public Recipe with(String key, String value) {
+            return switch (key) {
+                case "epochs" -> new Recipe(Integer.parseInt(value), batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
+                case "batch" -> new Recipe(epochs, Integer.parseInt(value), lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
+                case "lr" -> new Recipe(epochs, batch, Double.parseDouble(value), weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
+                case "weightDecay" -> new Recipe(epochs, batch, lr, Double.parseDouble(value), warmupSteps, labelSmoothing, shift, flip, seed);
+                case "warmup" -> new Recipe(epochs, batch, lr, weightDecay, Integer.parseInt(value), labelSmoothing, shift, flip, seed);
+                case "labelSmoothing" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, Double.parseDouble(value), shift, flip, seed);
+                case "shift" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, Integer.parseInt(value), flip, seed);
+                case "flip" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, Boolean.parseBoolean(value), seed);
+                case "seed" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, Long.parseLong(value));
+                default -> throw new IllegalArgumentException("unknown recipe key '" + key + "'");
+            };
+        }
+
+        /** Optimiser steps: {@code epochs · ⌊n / batch⌋}. */
+        public long steps(int n) {
+            return (long) epochs * (n / batch);
+        }
+
+        /** The learning rate at step {@code s} (0-based) of {@code total}. */
+        public double lrAt(long s, long total) {
+            if (s < warmupSteps) {
+                return lr * (s + 1) / warmupSteps;
+            }
+            double t = (double) (s - warmupSteps) / Math.max(1, total - warmupSteps);
+            return lr * 0.5 * (1 + Math.cos(Math.PI * t));
+        }
+
+        /** One line for the weight files' metadata and the docs. */
+        public String summary() {
+            return String.format(Locale.ROOT,
+                    "AdamW(beta1 0.9, beta2 0.999, eps 1e-8, weight decay %s), %d epochs, batch %d, peak lr %s, "
+                            + "linear warm-up %d steps then cosine to 0, cross-entropy with label smoothing %s, "
+                            + "augmentation: random integer shifts of up to +-%d px per axis%s, seed %d",
+                    weightDecay, epochs, batch, lr, warmupSteps, labelSmoothing, shift,
+                    flip ? " and horizontal flips (p 0.5)" : "", seed);
+        }
+    }
+
+    /** What a training run produced. */
+    public record Result(double testAccuracy, double seconds, long steps) {}
+
+    /**
+     * Trains {@code net} on {@code train} with {@code recipe}; reports progress to {@code log} once
+     * per epoch (with the accuracy on {@code test} when it is not null).
+     */
+    public static Result train(SmallClassifier net, ImageDataset train, ImageDataset test, Recipe recipe,
+            Consumer<String> log) {
+        long t0 = System.nanoTime();
+        Map<String, Tensor> params = net.store().trainable();
+        AdamW adam = new AdamW(params, 0.9, 0.999, 1e-8, recipe.weightDecay());
+        int n = train.size();
+        long total = recipe.steps(n);
+        long perEpoch = n / recipe.batch();
+        long shiftSeed = CounterRng.streamKey(recipe.seed(), SHIFT_STREAMS);
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        try (BatchLoader loader = new BatchLoader(train, recipe.batch(), CounterRng.streamKey(recipe.seed(), DATA_STREAM),
+                BatchLoader.Position.START, new Augment(recipe.flip()), 2)) {
+            for (long step = 0; step < total; step++) {
+                try (PointerScope scope = new PointerScope()) {
+                    Batch b = loader.next();
+                    float[] px = shifted(b, n, recipe.shift(), shiftSeed, train.channels(), train.height(), train.width());
+                    Tensor x = Tensors.fromFloats(px, b.size(), train.channels(), train.height(), train.width());
+                    Tensor y = longs(b.labels());
+                    BatchedFeatureNetwork.Heads h = net.forward(x, true);
+                    Tensor loss = torch.cross_entropy_loss(h.logits(), y, new TensorOptional(), 1, -100,
+                            recipe.labelSmoothing());
+                    loss.backward();
+                    adam.step(params, recipe.lrAt(step, total));
+                    for (Tensor p : params.values()) {
+                        Tensor g = p.grad();
+                        if (g.defined()) {
+                            g.zero_();
+                        }
+                    }
+                    lossSum += loss.item_double();
+                    long[] pred = longArray(h.logits().argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+                    for (int i = 0; i < pred.length; i++) {
+                        if (pred[i] == b.labels()[i]) {
+                            correct++;
+                        }
+                    }
+                    seen += pred.length;
+                }
+                if ((step + 1) % perEpoch == 0) {
+                    long epoch = (step + 1) / perEpoch;
+                    String acc = test == null ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", accuracy(net, test));
+                    log.accept(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, train accuracy %.4f%s, %.0f s",
+                            epoch, recipe.epochs(), lossSum / perEpoch, (double) correct / seen, acc,
+                            (System.nanoTime() - t0) / 1e9));
+                    lossSum = 0;
+                    correct = 0;
+                    seen = 0;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double acc = test == null ? Double.NaN : accuracy(net, test);
+        return new Result(acc, seconds, total);
+    }
+
+    /** The batch's pixels with each image shifted by (dy, dx) ∈ [−shift, shift]², a function of (seed, epoch, index). */
+    static float[] shifted(Batch b, int n, int shift, long key, int c, int h, int w) {
+        float[] src = b.pixels();
+        if (shift == 0) {
+            return src;
+        }
+        float[] out = new float[src.length];
+        int per = c * h * w;
+        int span = 2 * shift + 1;
+        for (int i = 0; i < b.size(); i++) {
+            long epoch = b.start().epoch() + ((long) b.start().offset() + i >= n ? 1 : 0);
+            long index = b.indices()[i];
+            long k = CounterRng.streamKey(key, epoch);
+            int dy = (int) (CounterRng.uniform(k, 2 * index) * span) - shift;
+            int dx = (int) (CounterRng.uniform(k, 2 * index + 1) * span) - shift;
+            shift(src, out, i * per, c, h, w, dy, dx);
+        }
+        return out;
+    }
+
+    /** Writes image {@code src[off..]} moved down by {@code dy} and right by {@code dx} into {@code dst[off..]}, filling with −1. */
+    static void shift(float[] src, float[] dst, int off, int c, int h, int w, int dy, int dx) {
+        for (int ch = 0; ch < c; ch++) {
+            int base = off + ch * h * w;
+            for (int y = 0; y < h; y++) {
+                int sy = y - dy;
+                for (int x = 0; x < w; x++) {
+                    int sx = x - dx;
+                    dst[base + y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? src[base + sy * w + sx] : -1f;
+                }
+            }
+        }
+    }
+
+    /** The fraction of {@code data}'s images whose arg-max logit is their label. */
+    public static double accuracy(FeatureNetwork net, ImageDataset data) {
+        int chunk = 2000;
+        long correct = 0;
+        for (int start = 0; start < data.size(); start += chunk) {
+            int[] idx = new int[Math.min(chunk, data.size() - start)];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = start + i;
+            }
+            int[] pred;
+            try (PointerScope scope = new PointerScope()) {
+                pred = net.run(data.batch(idx)).predictions();
+            }
+            for (int i = 0; i < idx.length; i++) {
+                if (pred[i] == data.label(idx[i])) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / data.size();
+    }
+
+    private static Tensor longs(long[] values) {
+        LongPointer p = new LongPointer(values);
+        Tensor view = torch.from_blob(p, new long[] {values.length}, new TensorOptions(ScalarType.Long));
+        return view.clone();
+    }
+
+    private static long[] longArray(Tensor t) {
+        Tensor c = t.to(ScalarType.Long).contiguous();
+        long[] out = new long[Math.toIntExact(c.numel())];
+        java.nio.LongBuffer buf = c.createBuffer();
+        buf.get(out);
+        return out;
+    }
+
+    /** The metadata written into a trained network's file. */
+    static Map<String, String> metadata(String name, String dataset, SmallClassifier.Architecture arch, Recipe recipe,
+            Result result) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("version", "1");
+        m.put("architecture", arch.describe());
+        m.put("stages", arch.stages());
+        m.put("input", arch.inputChannels() + "x" + arch.resolution() + "x" + arch.resolution()
+                + ", values in [-1, 1] (byte v -> v/127.5 - 1)");
+        m.put("num_classes", Integer.toString(arch.numClasses()));
+        m.put("spatial", arch.spatialStage() + ":" + arch.spatialChannels());
+        m.put("dataset", dataset + " (train split, 60000 images)");
+        m.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
+        m.put("recipe", recipe.summary());
+        m.put("seed", Long.toString(recipe.seed()));
+        m.put("steps", Long.toString(result.steps()));
+        m.put("threads", Integer.toString(Engine.threads()));
+        return m;
+    }
+
+    /** Trains a {@code <dataset>-v1} network and writes it (see the class comment). */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: ClassifierTraining <mnist|fashion-mnist> <output.safetensors> [key=value ...]");
+            System.exit(2);
+        }
+        String dataset = args[0];
+        Path out = Path.of(args[1]);
+        Recipe recipe = Recipe.v1(dataset);
+        for (int i = 2; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value, got " + args[i]);
+            }
+            recipe = recipe.with(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        Engine.init();
+        Path cache = DataCache.defaultDir();
+        ImageDataset train = Datasets.resolve(dataset + ":train", 28, cache);
+        ImageDataset test = Datasets.resolve(dataset + ":test", 28, cache);
+        String name = dataset + "-v1";
+        System.out.println(name + ": " + SmallClassifier.V1.describe());
+        System.out.println("recipe: " + recipe.summary() + "; " + Engine.threads() + " threads");
+        try (SmallClassifier net = new SmallClassifier(name, SmallClassifier.V1, recipe.seed())) {
+            System.out.println("parameters: " + net.store().parameterCount());
+            Result r = train(net, train, test, recipe, System.out::println);
+            System.out.printf(Locale.ROOT, "%s: test accuracy %.4f after %d steps in %.0f s%n", name, r.testAccuracy(),
+                    r.steps(), r.seconds());
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            TensorFiles.write(out, net.store().all(), metadata(name, dataset, net.architecture(), recipe, r));
+            System.out.println("wrote " + out + " (sha256 " + FeatureNetworks.sha256(out) + ")");
+        }
+    }
+}

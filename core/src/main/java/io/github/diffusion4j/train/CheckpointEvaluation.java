@@ -1,0 +1,74 @@
+package io.github.diffusion4j.train;
+
+import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.data.DataCache;
+import io.github.diffusion4j.data.Datasets;
+import io.github.diffusion4j.data.ImageDataset;
+import io.github.diffusion4j.denoise.Denoiser;
+import io.github.diffusion4j.eval.Evaluator;
+import io.github.diffusion4j.eval.features.FeatureNetwork;
+import io.github.diffusion4j.eval.features.FeatureNetworks;
+import io.github.diffusion4j.sample.Generator;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+/**
+ * FD, KID and label accuracy of the EMA model at a checkpoint ({@code evaluation.n} samples,
+ * seeds 0..n−1, label = seed mod classes) against the reference data, for stats.jsonl.
+ */
+final class CheckpointEvaluation implements AutoCloseable {
+    private final ExperimentConfig cfg;
+    private final FeatureNetwork net;
+    private final Evaluator.Measured real;
+    private final ImageDataset reference;
+
+    private CheckpointEvaluation(ExperimentConfig cfg, FeatureNetwork net, ImageDataset reference) {
+        this.cfg = cfg;
+        this.net = net;
+        this.reference = reference;
+        this.real = Evaluator.ofDataset(net, reference, Math.min(cfg.evaluation().n(), reference.size()), 0);
+    }
+
+    /** The evaluation a config asks for, or {@code null} when {@code evaluation.n} is 0. */
+    static CheckpointEvaluation from(ExperimentConfig cfg) {
+        var e = cfg.evaluation();
+        if (e.n() == 0) {
+            return null;
+        }
+        String dataset = cfg.data().dataset();
+        String base = dataset.contains(":") ? dataset.substring(0, dataset.indexOf(':')) : dataset;
+        String ref = !e.reference().isBlank() ? e.reference()
+                : base.equals("mnist") || base.equals("fashion-mnist") ? base + ":test" : dataset;
+        String features = !e.features().isBlank() ? e.features() : base + "-v1";
+        if (!FeatureNetworks.names().contains(features)) {
+            throw new IllegalArgumentException("config key 'evaluation.features': no feature network '" + features + "' (known: "
+                    + String.join(", ", FeatureNetworks.names()) + ")");
+        }
+        FeatureNetwork net = FeatureNetworks.load(features);
+        if (net.inputResolution() != cfg.data().resolution() || net.inputChannels() != cfg.data().channels()) {
+            net.close();
+            throw new IllegalArgumentException("config key 'evaluation.features': " + features + " takes " + net.inputChannels() + "x"
+                    + net.inputResolution() + " images but the model makes " + cfg.data().channels() + "x" + cfg.data().resolution());
+        }
+        ImageDataset reference = Datasets.resolve(ref, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());
+        return new CheckpointEvaluation(cfg, net, reference);
+    }
+
+    /** The metrics of {@code emaDenoiser}'s samples. */
+    Map<String, Object> measure(Denoiser emaDenoiser) {
+        int res = cfg.data().resolution();
+        int classes = cfg.model().classes();
+        Generator gen = SampleGrid.generator(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(),
+                new long[] {cfg.data().channels(), res, res}, cfg.sampling().sampler(), cfg.sampling().steps());
+        Evaluator.Measured m = Evaluator.ofSamples(net, gen, LongStream.range(0, cfg.evaluation().n()).toArray(),
+                cfg.training().batch(), classes == 0 ? null : seed -> seed % classes, cfg.data().channels(), res,
+                reference.classNames());
+        return Evaluator.compare(real, m, EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID, Evaluator.Metric.ACC), null);
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}
