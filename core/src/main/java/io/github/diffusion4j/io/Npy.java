@@ -1,14 +1,12 @@
 package io.github.diffusion4j.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * NumPy's {@code .npy} format (NEP 1, "A simple file format for NumPy arrays", format versions 1.0,
@@ -203,7 +200,7 @@ public final class Npy {
 
     /** Writes {@code array} ({@code <f8} or {@code <f4}) to a temporary file beside {@code file}, then renames it. */
     public static void write(Path file, Array array) throws IOException {
-        writeAtomically(file, out -> out.write(toBytes(array)));
+        AtomicFiles.write(file, (channel, out) -> out.write(toBytes(array)));
     }
 
     /** The complete {@code .npy} bytes of {@code array}, as {@code numpy.save} writes them. */
@@ -290,30 +287,6 @@ public final class Npy {
             }
         }
         return n;
-    }
-
-    /** Writes via a temporary file beside {@code target} and renames it over {@code target}; package-private for {@link Npz}. */
-    static void writeAtomically(Path target, Body body) throws IOException {
-        Path temp = target.toAbsolutePath().resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                body.write(out);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-    }
-
-    /** Writes a file's content. */
-    @FunctionalInterface
-    interface Body {
-        void write(OutputStream out) throws IOException;
     }
 
     private static int itemSize(String descr) {

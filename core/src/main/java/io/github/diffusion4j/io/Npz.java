@@ -70,7 +70,7 @@ public final class Npz {
             }
             encoded.put(name + SUFFIX, Npy.toBytes(e.getValue()));
         }
-        Npy.writeAtomically(file, stream -> {
+        AtomicFiles.write(file, (channel, stream) -> {
             try (ZipOutputStream zip = new ZipOutputStream(stream)) {
                 for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
                     byte[] bytes = e.getValue();

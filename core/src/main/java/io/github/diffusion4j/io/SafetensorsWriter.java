@@ -5,15 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -136,25 +132,13 @@ public final class SafetensorsWriter {
      */
     public void write(Path target) throws IOException {
         byte[] header = header();
-        Path temp = target.toAbsolutePath().resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(channel, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
-                writeFully(channel, ByteBuffer.wrap(header));
-                for (Tensor tensor : tensors.values()) {
-                    writeFully(channel, tensor.data().duplicate());
-                }
-                channel.force(true);
+        AtomicFiles.write(target, (channel, out) -> {
+            writeFully(channel, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+            writeFully(channel, ByteBuffer.wrap(header));
+            for (Tensor tensor : tensors.values()) {
+                writeFully(channel, tensor.data().duplicate());
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        });
     }
 
     /** The JSON header, UTF-8, padded with spaces to a multiple of 8 bytes. */

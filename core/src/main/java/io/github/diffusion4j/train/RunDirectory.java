@@ -96,9 +96,7 @@ public final class RunDirectory {
     /** Writes {@code text} to {@code file} through a temporary file and an atomic rename. */
     public static void writeAtomically(Path file, String text) {
         try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            io.github.diffusion4j.io.AtomicFiles.write(file, (channel, out) -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
