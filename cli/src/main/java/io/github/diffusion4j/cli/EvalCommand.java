@@ -3,7 +3,6 @@ package io.github.diffusion4j.cli;
 import io.github.diffusion4j.data.DataCache;
 import io.github.diffusion4j.data.Datasets;
 import io.github.diffusion4j.data.ImageDataset;
-import io.github.diffusion4j.engine.CounterRng;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.eval.Evaluator;
 import io.github.diffusion4j.eval.Evaluator.Measured;
@@ -34,8 +33,6 @@ import picocli.CommandLine.Parameters;
         description = "Measure a checkpoint's samples against real data (FD, KID, IS, precision/recall, label accuracy, sFID, CAS).",
         subcommands = {EvalCommand.Fd.class, EvalCommand.Stats.class, EvalCommand.Classify.class, EvalCommand.Floor.class})
 final class EvalCommand implements Callable<Integer> {
-    static final long LABEL_STREAM = 0xC1A55;
-
     @Option(names = "--checkpoint", paramLabel = "RUN_DIR|FILE", description = "The model to evaluate.")
     Path checkpoint;
 
@@ -84,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
         Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {cfg.data().channels(), res, res},
                 sampler != null ? sampler : cfg.sampling().sampler(), steps != null ? steps : cfg.sampling().steps());
         LongUnaryOperator labelOf = classes == 0 ? null
-                : seed -> (long) (CounterRng.uniform(CounterRng.streamKey(seed, LABEL_STREAM), 0) * classes);
+                : seed -> SampleCommand.labelOf(seed, classes);
         long t0 = System.nanoTime();
         try (FeatureNetwork net = featureNetwork(features, refName)) {
             Measured realM = Evaluator.ofDataset(net, real, Math.min(real.size(), seedList.length), 0);
@@ -127,6 +124,11 @@ final class EvalCommand implements Callable<Integer> {
                     + ", or inception:FILE.safetensors)");
         }
         return FeatureNetworks.load(n);
+    }
+
+    /** {@code data} read at the feature network's input size and channel count. */
+    static ImageDataset datasetFor(FeatureNetwork net, String data) {
+        return Datasets.resolve(data, net.inputResolution(), net.inputChannels() == 1, DataCache.defaultDir());
     }
 
     static void print(Map<String, Object> out, boolean json) {
@@ -186,7 +188,7 @@ final class EvalCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Engine.init();
             try (FeatureNetwork net = featureNetwork(features, data)) {
-                ImageDataset d = Datasets.resolve(data, net.inputResolution(), net.inputChannels() == 1, DataCache.defaultDir());
+                ImageDataset d = datasetFor(net, data);
                 Measured m = Evaluator.ofDataset(net, d, n == null ? d.size() : Math.min(n, d.size()), 0);
                 FeatureStats s = FeatureStats.of(m.outputs().features());
                 Npz.writeStats(out, s.mu(), s.sigma());
@@ -212,7 +214,7 @@ final class EvalCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Engine.init();
             try (FeatureNetwork net = featureNetwork(features, data)) {
-                ImageDataset d = Datasets.resolve(data, net.inputResolution(), net.inputChannels() == 1, DataCache.defaultDir());
+                ImageDataset d = datasetFor(net, data);
                 Measured m = new Measured(d, Evaluator.run(net, d));
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("data", data);

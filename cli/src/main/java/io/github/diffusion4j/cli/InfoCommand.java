@@ -1,6 +1,7 @@
 package io.github.diffusion4j.cli;
 
 import io.github.diffusion4j.io.SafetensorsFile;
+import io.github.diffusion4j.train.Checkpoint;
 import io.github.diffusion4j.io.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,10 +70,6 @@ final class InfoCommand implements Callable<Integer> {
         if (!Files.isDirectory(target)) {
             return target;
         }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches("ema-\\d+\\.safetensors"))
-                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
-                    .orElseThrow(() -> new UserException(target + ": no ema-*.safetensors checkpoint in this directory"));
-        }
+        return Checkpoint.newestEma(target);
     }
 }

@@ -54,6 +54,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
+    /** The class label drawn for {@code seed} when none is given: a pure function of the seed. */
+    static long labelOf(long seed, int classes) {
+        return (long) (CounterRng.uniform(CounterRng.streamKey(seed, LABEL_STREAM), 0) * classes);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (batch < 1) {
@@ -83,7 +88,7 @@ final class SampleCommand implements Callable<Integer> {
         Generator g = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, shape, samplerName, n);
         LongUnaryOperator labelOf = classes == 0 ? null
                 : classLabel != null ? seed -> classLabel
-                : seed -> (long) (CounterRng.uniform(CounterRng.streamKey(seed, LABEL_STREAM), 0) * classes);
+                : seed -> labelOf(seed, classes);
         Map<Long, double[]> images = new TreeMap<>();
         List<String> files = new ArrayList<>();
         long t0 = System.nanoTime();

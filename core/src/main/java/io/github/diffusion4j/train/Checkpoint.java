@@ -40,7 +40,8 @@ public record Checkpoint(Path file, ExperimentConfig config, Network network, Pr
         }
     }
 
-    static Path newestEma(Path dir) throws IOException {
+    /** The newest {@code ema-*.safetensors} of run directory {@code dir}. */
+    public static Path newestEma(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().matches("ema-\\d+\\.safetensors"))
                     .max(Comparator.comparing(p -> p.getFileName().toString()))

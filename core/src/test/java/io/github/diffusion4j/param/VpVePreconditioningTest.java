@@ -1,5 +1,6 @@
 package io.github.diffusion4j.param;
 
+import static io.github.diffusion4j.testing.Cases.expm1ByHand;
 import static io.github.diffusion4j.testing.Cases.assertRel;
 import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,19 +16,6 @@ class VpVePreconditioningTest {
     static final int CASES = 300;
 
 
-
-    /** e^x − 1 by its power series for |x| &lt; 0.5, else e^x − 1. */
-    static double expm1ByHand(double x) {
-        if (Math.abs(x) >= 0.5) {
-            return Math.exp(x) - 1;
-        }
-        double term = x, sum = x;
-        for (int k = 2; k < 40; k++) {
-            term *= x / k;
-            sum += term;
-        }
-        return sum;
-    }
 
     /** σ⁻¹(σ) of the linear VP-SDE by bisection on σ(t) = √(exp(½β_d t² + β_min t) − 1), t ∈ [0, 2]. */
     static double tByBisection(double sigma, double bd, double bm) {

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.schedule;
 
+import static io.github.diffusion4j.testing.Cases.expm1ByHand;
 import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -24,19 +25,6 @@ class DiscretizationPropertiesTest {
      */
     record Case(Discretization grid, int steps, Double first, Double lastNonzero, double tol, String desc) {}
 
-
-    /** e^x − 1 by its power series for |x| &lt; 0.5 (no expm1, no cancellation), else e^x − 1. */
-    static double expm1ByHand(double x) {
-        if (Math.abs(x) >= 0.5) {
-            return Math.exp(x) - 1;
-        }
-        double term = x, sum = x;
-        for (int k = 2; k < 40; k++) {
-            term *= x / k;
-            sum += term;
-        }
-        return sum;
-    }
 
     /** iDDPM levels u_0..u_M by the recursion of Karras et al. 2022, Table 1 (iDDPM column), written out here. */
     static double[] iddpmLevelsByHand(int m, double c1, double c2) {

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.schedule;
 
+import io.github.diffusion4j.testing.Cases;
 import static io.github.diffusion4j.testing.Cases.assertRel;
 import static io.github.diffusion4j.testing.Cases.logUniform;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class VpScheduleRoundTripTest {
             double t = logUniform(r, 1e-6, 1.0);
             String where = String.format("seed %d: Linear(β_d=%s, β_min=%s) t=%s", seed, bd, bm, t);
             // σ(t) by hand: √(exp(½β_d t² + β_min t) − 1) (Table 1), with exp − 1 by its series.
-            assertRel(v.sigma(t), Math.sqrt(DiscretizationPropertiesTest.expm1ByHand(0.5 * bd * t * t + bm * t)), 1e-12, "σ(t) " + where);
+            assertRel(v.sigma(t), Math.sqrt(Cases.expm1ByHand(0.5 * bd * t * t + bm * t)), 1e-12, "σ(t) " + where);
             assertRel(v.t(v.sigma(t)), t, REL, "t(σ(t)) " + where);
             double sigma = logUniform(r, v.sigma(1e-6), v.sigma(1.0));
             assertRel(v.sigma(v.t(sigma)), sigma, REL, "σ(t(σ)) at σ=" + sigma + ", " + where);

@@ -20,4 +20,17 @@ public final class Cases {
                     Math.abs(got - want) / Math.abs(want), rel));
         }
     }
+
+    /** e^x − 1 by its Taylor series near 0 (an independent reference for {@code Math.expm1}). */
+    public static double expm1ByHand(double x) {
+        if (Math.abs(x) >= 0.5) {
+            return Math.exp(x) - 1;
+        }
+        double term = x, sum = x;
+        for (int k = 2; k < 40; k++) {
+            term *= x / k;
+            sum += term;
+        }
+        return sum;
+    }
 }
