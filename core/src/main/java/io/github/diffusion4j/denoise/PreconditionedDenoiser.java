@@ -1,7 +1,6 @@
 package io.github.diffusion4j.denoise;
 
 import io.github.diffusion4j.engine.Tensors;
-import io.github.diffusion4j.param.OutputScaling;
 import io.github.diffusion4j.param.Parametrisation;
 import io.github.diffusion4j.param.Preconditioning;
 import io.github.diffusion4j.param.Scalings;
@@ -32,18 +31,30 @@ public final class PreconditionedDenoiser implements Denoiser {
         this(backbone, pre, param, ScalarType.Float);
     }
 
-    /** Per-sample scalings: the preconditioning's, with c_skip and c_out resolved by the parametrisation. */
+    /**
+     * A denoiser over a backbone that declares its heads: refuses the pairing when the backbone's
+     * heads are not the ones the parametrisation reads for {@code channels}-channel images.
+     */
+    public static PreconditionedDenoiser checked(Backbone backbone, BackboneSpec spec, int channels, Preconditioning pre,
+            Parametrisation param) {
+        param.check(spec, channels);
+        return new PreconditionedDenoiser(backbone, pre, param);
+    }
+
+    /** Per-sample effective scalings of D (the parametrisation's c_skip, c_out; the preconditioning's c_in, c_noise). */
     public Scalings[] scalings(double[] sigma) {
         Scalings[] out = new Scalings[sigma.length];
         for (int i = 0; i < sigma.length; i++) {
-            Scalings pre = preconditioning.at(sigma[i]);
-            out[i] = parametrisation instanceof OutputScaling o ? o.resolve(sigma[i], pre, preconditioning.sigmaData()) : pre;
+            out[i] = parametrisation.scalings(sigma[i], preconditioning);
         }
         return out;
     }
 
-    /** The backbone's heads for noisy {@code x} at per-sample levels {@code sigma} (used by training too). */
-    public List<Tensor> heads(Tensor x, Scalings[] s, Conditioning cond) {
+    /**
+     * The backbone's heads for noisy {@code x} at per-sample levels {@code sigma} with scalings
+     * {@code s} (from {@link #scalings}), evaluating what {@code exit} allows; used by training too.
+     */
+    public List<Tensor> heads(Tensor x, double[] sigma, Scalings[] s, Conditioning cond, Exit exit) {
         double[] cIn = new double[s.length];
         double[] cNoise = new double[s.length];
         for (int i = 0; i < s.length; i++) {
@@ -51,14 +62,21 @@ public final class PreconditionedDenoiser implements Denoiser {
             cNoise[i] = s[i].cNoise();
         }
         Tensor xIn = x.mul(Tensors.broadcastable(Tensors.fromDoubles(cIn, s.length), x)).to(modelType);
-        return backbone.forward(xIn, Tensors.fromDoubles(cNoise, s.length).to(modelType), cond);
+        NoiseLevel level = new NoiseLevel(Tensors.fromDoubles(cNoise, s.length).to(modelType), sigma);
+        return backbone.forward(xIn, level, cond, exit);
     }
 
     @Override
     public Tensor denoise(Tensor x, Tensor sigma, Conditioning cond) {
-        Scalings[] s = scalings(Tensors.toDoubles(sigma));
+        return denoise(x, sigma, cond, Exit.ALL);
+    }
+
+    /** x̂₀ from the stages {@code exit} allows (a backbone built from skippable stages). */
+    public Tensor denoise(Tensor x, Tensor sigma, Conditioning cond, Exit exit) {
+        double[] sig = Tensors.toDoubles(sigma);
+        Scalings[] s = scalings(sig);
         Tensor x64 = x.to(ScalarType.Double);
-        return parametrisation.denoised(heads(x64, s, cond), x64, s);
+        return parametrisation.denoised(heads(x64, sig, s, cond, exit), x64, s);
     }
 
     public Preconditioning preconditioning() {

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.net;
 
 import io.github.diffusion4j.denoise.Backbone;
+import io.github.diffusion4j.denoise.BackboneSpec;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,6 +15,9 @@ public interface Network extends Backbone {
 
     /** Switches dropout on (training) or off (sampling). */
     void train(boolean on);
+
+    /** The heads {@link #forward} returns, for a parametrisation to check at construction. */
+    BackboneSpec spec();
 
     /** Multiply-add FLOPs of one forward pass for one sample (2 per multiply-add). */
     double flopsPerSample();

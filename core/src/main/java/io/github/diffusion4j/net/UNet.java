@@ -1,6 +1,9 @@
 package io.github.diffusion4j.net;
 
+import io.github.diffusion4j.denoise.BackboneSpec;
 import io.github.diffusion4j.denoise.Conditioning;
+import io.github.diffusion4j.denoise.Exit;
+import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Tensors;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -235,7 +238,6 @@ public final class UNet implements Network, AutoCloseable {
      *              {@link Conditioning#NULL_CLASS} entries select the null class); an unconditional
      *              model accepts only missing or null labels
      */
-    @Override
     public List<Tensor> forward(Tensor xIn, Tensor cNoise, Conditioning cond) {
         checkInput(xIn, cNoise);
         ScalarType dt = xIn.scalar_type();
@@ -461,6 +463,18 @@ public final class UNet implements Network, AutoCloseable {
      * heads). Biases, normalisations, activations, softmax, resampling, additions, concatenations and
      * the embedding lookups are ignored. A training step (forward + backward) costs about 3× this.
      */
+    /** The Backbone contract: the U-Net reads c_noise only, and has a single stage, so {@code exit} changes nothing. */
+    @Override
+    public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+        return forward(xIn, level.cNoise(), cond);
+    }
+
+    /** One full-resolution head with {@code outChannels} channels. */
+    @Override
+    public BackboneSpec spec() {
+        return BackboneSpec.single(config.outChannels());
+    }
+
     @Override
     public double flopsPerSample() {
         return flops;

@@ -1,7 +1,7 @@
 package io.github.diffusion4j.param;
 
 /** EDM's F-parametrisation (Karras et al. 2022, Eq. 7): c_skip and c_out come from the preconditioning itself. */
-public final class PreconditionedF extends OutputScaling {
+public final class PreconditionedF extends ScaledOutput {
     @Override
     protected double cSkip(double sigma, Scalings pre, double sigmaData) {
         return pre.cSkip();

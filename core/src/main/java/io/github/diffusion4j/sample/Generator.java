@@ -2,7 +2,9 @@ package io.github.diffusion4j.sample;
 
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.Denoiser;
+import io.github.diffusion4j.denoise.FixedBatchDenoiser;
 import io.github.diffusion4j.engine.SeededNoise;
+import io.github.diffusion4j.engine.ShutdownGuard;
 import io.github.diffusion4j.engine.Tensors;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
@@ -21,6 +23,9 @@ public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, lon
         void accept(long seed, double[] values);
     }
 
+    /** Rows per network evaluation, whatever the sampling batch (see {@link FixedBatchDenoiser}). */
+    public static final int EVALUATION_BATCH = 8;
+
     public Generator {
         sigmas = sigmas.clone();
         sampleShape = sampleShape.clone();
@@ -37,15 +42,22 @@ public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, lon
         int per = Math.toIntExact(Arrays.stream(sampleShape).reduce(1, Math::multiplyExact));
         for (int from = 0; from < seeds.length; from += batch) {
             long[] chunk = Arrays.copyOfRange(seeds, from, Math.min(seeds.length, from + batch));
-            try (PointerScope scope = new PointerScope()) {
-                SeededNoise noise = new SeededNoise(chunk);
-                Conditioning cond = labelOf == null ? Conditioning.NONE
-                        : Conditioning.classes(Arrays.stream(chunk).map(labelOf).toArray());
-                Tensor x = Sampling.start(noise, sigmas[0], sampleShape);
-                double[] values = Tensors.toDoubles(sampler.sample(denoiser, x, sigmas, cond, noise, listener));
-                for (int i = 0; i < chunk.length; i++) {
-                    sink.accept(chunk[i], Arrays.copyOfRange(values, i * per, (i + 1) * per));
-                }
+            ShutdownGuard.run(() -> {
+                sampleBatch(chunk, per, labelOf, listener, sink);
+                return null;
+            });
+        }
+    }
+
+    private void sampleBatch(long[] chunk, int per, LongUnaryOperator labelOf, StepListener listener, Sink sink) {
+        try (PointerScope scope = new PointerScope()) {
+            SeededNoise noise = new SeededNoise(chunk);
+            Conditioning cond = labelOf == null ? Conditioning.NONE : Conditioning.classes(Arrays.stream(chunk).map(labelOf).toArray());
+            Tensor x = Sampling.start(noise, sigmas[0], sampleShape);
+            double[] values = Tensors.toDoubles(
+                    sampler.sample(new FixedBatchDenoiser(denoiser, EVALUATION_BATCH), x, sigmas, cond, noise, listener));
+            for (int i = 0; i < chunk.length; i++) {
+                sink.accept(chunk[i], Arrays.copyOfRange(values, i * per, (i + 1) * per));
             }
         }
     }

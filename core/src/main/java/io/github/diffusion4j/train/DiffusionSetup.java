@@ -4,13 +4,15 @@ import io.github.diffusion4j.config.ExperimentConfig.DiffusionConfig;
 import io.github.diffusion4j.param.EdmPreconditioning;
 import io.github.diffusion4j.param.EpsilonPrediction;
 import io.github.diffusion4j.param.LossWeighting;
-import io.github.diffusion4j.param.OutputScaling;
+import io.github.diffusion4j.param.Parametrisation;
 import io.github.diffusion4j.param.PreconditionedF;
 import io.github.diffusion4j.param.Preconditioning;
 import io.github.diffusion4j.param.SamplePrediction;
 import io.github.diffusion4j.param.VePreconditioning;
 import io.github.diffusion4j.param.VelocityPrediction;
 import io.github.diffusion4j.param.VpPreconditioning;
+import io.github.diffusion4j.process.AdditiveProcess;
+import io.github.diffusion4j.process.ForwardProcess;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;
 import io.github.diffusion4j.schedule.LinearVpSchedule;
 import io.github.diffusion4j.schedule.LogNormalSigma;
@@ -18,8 +20,8 @@ import io.github.diffusion4j.schedule.TrainingNoise;
 import io.github.diffusion4j.schedule.UniformDiscreteT;
 
 /** The diffusion design axes named by a config, as objects (Karras et al. 2022, Table 1). */
-public record DiffusionSetup(Preconditioning preconditioning, OutputScaling parametrisation, TrainingNoise noise,
-        LossWeighting weighting) {
+public record DiffusionSetup(Preconditioning preconditioning, Parametrisation parametrisation, TrainingNoise noise,
+        ForwardProcess process, LossWeighting weighting) {
 
     /** Builds the axes from the config's names. */
     public static DiffusionSetup from(DiffusionConfig c) {
@@ -29,7 +31,7 @@ public record DiffusionSetup(Preconditioning preconditioning, OutputScaling para
             case "ve" -> new VePreconditioning();
             default -> throw new IllegalArgumentException("unknown preconditioning '" + c.preconditioning() + "'");
         };
-        OutputScaling param = switch (c.parametrisation()) {
+        Parametrisation param = switch (c.parametrisation()) {
             case "edm-f" -> new PreconditionedF();
             case "eps" -> new EpsilonPrediction();
             case "x0" -> new SamplePrediction();
@@ -46,6 +48,6 @@ public record DiffusionSetup(Preconditioning preconditioning, OutputScaling para
             case "min-snr" -> LossWeighting.minSnr(c.minSnrGamma());
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
-        return new DiffusionSetup(pre, param, noise, w);
+        return new DiffusionSetup(pre, param, noise, new AdditiveProcess(), w);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.train;
 
+import io.github.diffusion4j.cascade.StageCoupling;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.Augment;
@@ -9,19 +10,19 @@ import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.CounterRng;
-import io.github.diffusion4j.engine.SeededNoise;
-import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.engine.ShutdownGuard;
 import io.github.diffusion4j.io.SafetensorsFile;
 import io.github.diffusion4j.io.TensorFiles;
 import io.github.diffusion4j.net.Network;
-import io.github.diffusion4j.param.Parametrisation.TrainingExample;
-import io.github.diffusion4j.param.Scalings;
+import io.github.diffusion4j.param.Loss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -38,8 +39,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * so a resumed run continues bit for bit.
  */
 public final class Trainer implements AutoCloseable {
-    private static final long SIGMA_STREAM = 0x516A;
-    private static final long NOISE_STREAM = 0x4E01;
     private static final long LABEL_STREAM = 0x1ABE;
     private static final long DATA_STREAM = 0xDA7A;
     private static final long DROPOUT_STREAM = 0xD20F;
@@ -52,27 +51,30 @@ public final class Trainer implements AutoCloseable {
     private final RunDirectory run;
     private final TrainListener listener;
     private final DiffusionSetup setup;
-    private final PreconditionedDenoiser denoiser;
+    private final Objective objective;
+    private final List<CheckpointHook> hooks;
     private final Map<String, Tensor> params;
     private final Map<String, Tensor> emaParams;
     private final AdamW adam;
     private final Ema ema;
     private final LearningRate lr;
     private BatchLoader loader;
-    private CheckpointEvaluation evaluation;
     private long step;
     private long imagesSeen;
     private int consecutiveBad;
     private long skippedSteps;
 
-    /** The result of one step: loss is NaN when the step was skipped by the guard. */
-    public record StepResult(double loss, double gradNorm, boolean applied) {}
+    /**
+     * The result of one step: loss is NaN when the step was skipped by the guard; {@code terms} are
+     * the batch means of the loss's named terms when it has more than one.
+     */
+    public record StepResult(double loss, double gradNorm, boolean applied, Map<String, Double> terms) {}
 
     /** How a run ended. */
     public record Outcome(long step, long imagesSeen, double lastLoss, String reason) {}
 
     private Trainer(ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet, RunDirectory run,
-            TrainListener listener) {
+            TrainListener listener, List<CheckpointHook> hooks) {
         this.cfg = cfg;
         this.cfgYaml = ConfigLoader.toYaml(cfg);
         this.data = data;
@@ -81,7 +83,10 @@ public final class Trainer implements AutoCloseable {
         this.run = run;
         this.listener = listener;
         this.setup = DiffusionSetup.from(cfg.diffusion());
-        this.denoiser = new PreconditionedDenoiser(net, setup.preconditioning(), setup.parametrisation());
+        this.objective = new Objective(setup.noise(), setup.process(), StageCoupling.NONE,
+                PreconditionedDenoiser.checked(net, net.spec(), cfg.data().channels(), setup.preconditioning(), setup.parametrisation()),
+                setup.weighting(), cfg.training().bf16());
+        this.hooks = hooks;
         this.params = net.namedParameters();
         this.emaParams = emaNet.namedParameters();
         var t = cfg.training();
@@ -91,13 +96,41 @@ public final class Trainer implements AutoCloseable {
         net.train(true);
         emaNet.train(false);
         checkData();
-        this.evaluation = CheckpointEvaluation.from(cfg); // fails here, before training, on a bad evaluation section
+    }
+
+    /**
+     * The checkpoint hooks a config asks for: the sample grid, then (when {@code evaluation.n} > 0)
+     * FD/KID/accuracy. Fails here, before training, on a bad evaluation section.
+     */
+    static List<CheckpointHook> hooksFor(ExperimentConfig cfg, ImageDataset data, RunDirectory run) {
+        List<CheckpointHook> hooks = new ArrayList<>();
+        long[] shape = {data.channels(), data.height(), data.width()};
+        hooks.add((step, kimg, ema) -> {
+            SampleGrid.write(ema, cfg.sampling(), cfg.sampling().guidance(), cfg.model().classes(), shape,
+                    cfg.sampling().gridSeeds(), cfg.training().batch(), run.samples(kimg)); // at the training batch, so a checkpoint needs no more memory than a step
+            return Map.of();
+        });
+        CheckpointEvaluation evaluation = CheckpointEvaluation.from(cfg);
+        if (evaluation != null) {
+            hooks.add(new CheckpointHook() {
+                @Override
+                public Map<String, Object> afterCheckpoint(long step, long kimg, PreconditionedDenoiser ema) {
+                    return evaluation.measure(ema);
+                }
+
+                @Override
+                public void close() {
+                    evaluation.close();
+                }
+            });
+        }
+        return hooks;
     }
 
     /** A fresh run: the EMA starts as a copy of the initial weights; config.yaml is written. */
     public static Trainer start(ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet, RunDirectory run,
             TrainListener listener) {
-        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener);
+        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run));
         emaNet.loadParameters(net.namedParameters());
         RunDirectory.writeAtomically(run.config(), t.cfgYaml);
         t.say("started " + cfg.name() + ": " + data.size() + " images, " + String.format("%,d", parameterCount(net))
@@ -108,7 +141,7 @@ public final class Trainer implements AutoCloseable {
     /** Continues from a training-state file; the networks must match the config stored in it. */
     public static Trainer resume(Path stateFile, ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet,
             RunDirectory run, TrainListener listener) throws IOException {
-        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener);
+        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run));
         try (SafetensorsFile f = SafetensorsFile.open(stateFile); PointerScope scope = new PointerScope()) {
             TrainState s = TrainState.read(f);
             net.loadParameters(TrainState.section(f, stateFile, "net.", t.params));
@@ -139,11 +172,7 @@ public final class Trainer implements AutoCloseable {
         long startNanos = System.nanoTime();
         double budget = minutes > 0 ? minutes * 60 : Double.POSITIVE_INFINITY;
         double checkpointSeconds = 0;
-        double windowLoss = 0;
-        double windowNorm = 0;
-        int windowCount = 0;
-        long windowStart = System.nanoTime();
-        long windowImages = 0;
+        StatsWindow window = new StatsWindow();
         double lastLoss = Double.NaN;
         String reason = "reached " + totalSteps + " steps";
         while (step < totalSteps) {
@@ -152,15 +181,18 @@ public final class Trainer implements AutoCloseable {
                 reason = String.format("time budget of %.1f minutes", minutes);
                 break;
             }
+            if (ShutdownGuard.stopping()) {
+                reason = "stopped by a signal at step " + step + "; the last checkpoint is kept";
+                say(reason);
+                return new Outcome(step, imagesSeen, lastLoss, reason);
+            }
             StepResult r = step();
-            windowImages += cfg.training().batch();
-            double rate = windowImages / Math.max((System.nanoTime() - windowStart) / 1e9, 1e-9);
+            window.images(cfg.training().batch());
+            double rate = window.rate();
             listener.onStep(step, totalSteps, r.loss(), rate);
             if (r.applied()) {
                 lastLoss = r.loss();
-                windowLoss += r.loss();
-                windowNorm += r.gradNorm();
-                windowCount++;
+                window.add(r);
                 consecutiveBad = 0;
             } else {
                 skippedSteps++;
@@ -173,23 +205,18 @@ public final class Trainer implements AutoCloseable {
                     return new Outcome(step, imagesSeen, lastLoss, reason);
                 }
             }
-            if (step % cfg.training().logEvery() == 0 && windowCount > 0) {
+            if (step % cfg.training().logEvery() == 0 && !window.isEmpty()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("step", step);
                 row.put("kimg", imagesSeen / 1000.0);
-                row.put("loss", windowLoss / windowCount);
-                row.put("gradNorm", windowNorm / windowCount);
+                row.putAll(window.means());
                 row.put("lr", lr.at(imagesSeen));
                 row.put("imgPerSec", rate);
                 row.put("seconds", (System.nanoTime() - startNanos) / 1e9);
                 row.put("skippedSteps", skippedSteps);
                 ResidentMemory.megabytes().ifPresent(mb -> row.put("rssMb", mb));
                 run.appendStats(row);
-                windowLoss = 0;
-                windowNorm = 0;
-                windowCount = 0;
-                windowStart = System.nanoTime();
-                windowImages = 0;
+                window.reset();
             }
             if (step % cfg.training().checkpointEvery() == 0 && step < totalSteps) {
                 long t0 = System.nanoTime();
@@ -204,6 +231,10 @@ public final class Trainer implements AutoCloseable {
 
     /** One optimisation step; the step counter advances even when the guard skips the update. */
     public StepResult step() {
+        return ShutdownGuard.run(this::stepInScope);
+    }
+
+    private StepResult stepInScope() {
         var t = cfg.training();
         int b = t.batch();
         long seed = t.seed();
@@ -212,42 +243,19 @@ public final class Trainer implements AutoCloseable {
             long first = step * b;
             torch.manual_seed(CounterRng.streamKey(seed, DROPOUT_STREAM + step));
             Tensor x0 = batch.images().to(ScalarType.Float);
-            Conditioning cond = labels(batch.labels(), seed, first);
-            double[] sigma = new double[b];
-            long sigmaKey = CounterRng.streamKey(seed, SIGMA_STREAM);
-            for (int i = 0; i < b; i++) {
-                sigma[i] = setup.noise().sample(CounterRng.gaussian(sigmaKey, first + i), CounterRng.uniform(sigmaKey, first + i));
-            }
-            long[] noiseSeeds = new long[b];
-            for (int i = 0; i < b; i++) {
-                noiseSeeds[i] = CounterRng.streamKey(seed, NOISE_STREAM) + first + i;
-            }
-            long[] shape = {data.channels(), data.height(), data.width()};
-            Tensor n = new SeededNoise(noiseSeeds).randn(shape).to(ScalarType.Float);
-            Tensor x = x0.add(n.mul(Tensors.broadcastable(Tensors.fromDoubles(sigma, b), n).to(ScalarType.Float)));
-            Scalings[] sc = denoiser.scalings(sigma);
-            if (t.bf16()) {
-                torch.set_autocast_dtype(torch.DeviceType.CPU, ScalarType.BFloat16);
-                torch.set_autocast_enabled(torch.DeviceType.CPU, true);
-            }
-            List<Tensor> heads;
-            try {
-                heads = denoiser.heads(x, sc, cond);
-            } finally {
-                if (t.bf16()) {
-                    torch.set_autocast_enabled(torch.DeviceType.CPU, false);
-                }
-            }
-            heads = heads.stream().map(h -> h.to(ScalarType.Float)).toList();
-            TrainingExample ex = new TrainingExample(x0, n, sigma, x, setup.preconditioning().sigmaData());
-            Tensor loss = setup.parametrisation().loss(heads, ex, sc, setup.weighting()).mean();
+            Loss l = objective.loss(x0, labels(batch.labels(), seed, first), seed, first);
+            Tensor loss = l.perSample().mean();
             loss.backward();
             double lossValue = loss.item_double();
+            Map<String, Double> terms = new TreeMap<>();
+            if (l.terms().size() > 1) {
+                l.terms().forEach((name, v) -> terms.put(name, v.detach().mean().item_double()));
+            }
             double norm = gradNorm();
             step++;
             if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
                 zeroGrads();
-                return new StepResult(lossValue, norm, false);
+                return new StepResult(lossValue, norm, false, terms);
             }
             if (t.gradClip() > 0 && norm > t.gradClip()) {
                 scaleGrads(t.gradClip() / (norm + 1e-6));
@@ -256,7 +264,7 @@ public final class Trainer implements AutoCloseable {
             zeroGrads();
             imagesSeen += b;
             ema.update(emaParams, params, ema.beta(b, imagesSeen));
-            return new StepResult(lossValue, norm, true);
+            return new StepResult(lossValue, norm, true, terms);
         }
     }
 
@@ -274,17 +282,15 @@ public final class Trainer implements AutoCloseable {
         return loader;
     }
 
-    /** Stops the loader's thread and frees the evaluation's feature network. */
+    /** Stops the loader's thread and closes the checkpoint hooks (the evaluation's feature network). */
     @Override
     public void close() {
         if (loader != null) {
             loader.close();
             loader = null;
         }
-        if (evaluation != null) {
-            evaluation.close();
-            evaluation = null;
-        }
+        hooks.forEach(CheckpointHook::close);
+        hooks.clear();
     }
 
     private Conditioning labels(long[] labels, long seed, long first) {
@@ -333,6 +339,21 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes state, EMA weights and a sample grid for the current step. */
     public void checkpoint() throws IOException {
+        try {
+            ShutdownGuard.run(() -> {
+                try {
+                    checkpointNow();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void checkpointNow() throws IOException {
         long kimg = imagesSeen / 1000;
         Path state = run.state(kimg);
         Path emaFile = run.ema(kimg);
@@ -344,16 +365,16 @@ public final class Trainer implements AutoCloseable {
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             var emaDenoiser = new PreconditionedDenoiser(emaNet, setup.preconditioning(), setup.parametrisation());
-            SampleGrid.write(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(), cfg.model().classes(),
-                    new long[] {data.channels(), data.height(), data.width()}, cfg.sampling().gridSeeds(),
-                    cfg.training().batch(), grid); // at the training batch, so a checkpoint needs no more memory than a step
-            if (evaluation != null) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", step);
-                row.put("kimg", imagesSeen / 1000.0);
-                row.putAll(evaluation.measure(emaDenoiser));
-                run.appendStats(row);
-                say(String.format("evaluation at step %d: %s", step, row));
+            for (CheckpointHook hook : hooks) {
+                Map<String, Object> stats = hook.afterCheckpoint(step, kimg, emaDenoiser);
+                if (!stats.isEmpty()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", step);
+                    row.put("kimg", imagesSeen / 1000.0);
+                    row.putAll(stats);
+                    run.appendStats(row);
+                    say(String.format("evaluation at step %d: %s", step, row));
+                }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();

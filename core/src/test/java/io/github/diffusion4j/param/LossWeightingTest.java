@@ -65,7 +65,7 @@ class LossWeightingTest {
         return new Batch(x0, n, x, h, sigma, sd);
     }
 
-    static double[] loss(OutputScaling param, Preconditioning pre, Batch bt, LossWeighting w, ScalarType headType) {
+    static double[] loss(ScaledOutput param, Preconditioning pre, Batch bt, LossWeighting w, ScalarType headType) {
         try (PointerScope scope = new PointerScope()) {
             Parametrisation.TrainingExample ex = new Parametrisation.TrainingExample(Tensors.fromDoubles(bt.x0(), SHAPE),
                     Tensors.fromDoubles(bt.n(), SHAPE), bt.sigma(), Tensors.fromDoubles(bt.x(), SHAPE), bt.sd());
@@ -73,7 +73,7 @@ class LossWeightingTest {
             for (int b = 0; b < BATCH; b++) {
                 s[b] = param.resolve(bt.sigma()[b], pre.at(bt.sigma()[b]), bt.sd());
             }
-            Tensor out = param.loss(List.of(Tensors.fromDoubles(bt.head(), SHAPE).to(headType)), ex, s, w);
+            Tensor out = param.loss(List.of(Tensors.fromDoubles(bt.head(), SHAPE).to(headType)), ex, s, w).perSample();
             assertThat(out.shape()).containsExactly(BATCH);
             return Tensors.toDoubles(out);
         }

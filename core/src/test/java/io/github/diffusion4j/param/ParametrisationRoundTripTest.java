@@ -36,7 +36,7 @@ class ParametrisationRoundTripTest {
         };
     }
 
-    static final List<OutputScaling> PARAMS =
+    static final List<ScaledOutput> PARAMS =
             List.of(new EpsilonPrediction(), new SamplePrediction(), new VelocityPrediction(), new PreconditionedF());
 
     /**
@@ -65,7 +65,7 @@ class ParametrisationRoundTripTest {
                 for (Pre p : Pre.values()) {
                     Preconditioning pre = preconditioning(p, sd);
                     double psd = pre.sigmaData();
-                    for (OutputScaling param : PARAMS) {
+                    for (ScaledOutput param : PARAMS) {
                         Scalings[] s = new Scalings[BATCH];
                         for (int b = 0; b < BATCH; b++) {
                             Scalings ps = pre.at(sigma[b]);
@@ -95,7 +95,7 @@ class ParametrisationRoundTripTest {
     }
 
     /** Closed-form targets, derived by hand from x = x₀ + σ n. */
-    static double expectedTarget(OutputScaling param, Pre p, double sd, double sigma, double x0, double n, double x) {
+    static double expectedTarget(ScaledOutput param, Pre p, double sd, double sigma, double x0, double n, double x) {
         if (param instanceof EpsilonPrediction) {
             return n; // (x₀ − x)/(−σ) = n
         }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.github.diffusion4j.denoise.Backbone;
 import io.github.diffusion4j.denoise.Conditioning;
+import io.github.diffusion4j.denoise.Exit;
+import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.engine.Tensors;
@@ -33,9 +35,9 @@ class PreconditionedDenoiserLimitTest {
         double[] lastCNoise;
 
         @Override
-        public List<org.bytedeco.pytorch.Tensor> forward(org.bytedeco.pytorch.Tensor xIn, org.bytedeco.pytorch.Tensor cNoise,
-                Conditioning cond) {
-            lastCNoise = Tensors.toDoubles(cNoise);
+        public List<org.bytedeco.pytorch.Tensor> forward(org.bytedeco.pytorch.Tensor xIn, NoiseLevel level, Conditioning cond,
+                Exit exit) {
+            lastCNoise = Tensors.toDoubles(level.cNoise());
             return List.of(xIn.tanh());
         }
     }
@@ -44,7 +46,7 @@ class PreconditionedDenoiserLimitTest {
      * A preconditioning/parametrisation pair with its scalings written out by hand:
      * {cSkip, cOut, cIn} at σ for data scale σ_d.
      */
-    record Combo(String name, Preconditioning pre, OutputScaling param, double sd) {
+    record Combo(String name, Preconditioning pre, ScaledOutput param, double sd) {
         double[] hand(double s) {
             double sd2 = sd * sd, r = Math.sqrt(s * s + sd2);
             return switch (name) {

@@ -47,7 +47,8 @@ class PerSeedReproducibilityTest {
 
     /** A small conv backbone with a class-dependent shift, so the torch path is exercised too. */
     static Backbone convBackbone() {
-        return (xIn, cNoise, cond) -> {
+        return (xIn, level, cond, exit) -> {
+            Tensor cNoise = level.cNoise();
             long[] one = {1, 1};
             Tensor h = torch.conv2d(xIn, weight, new TensorOptional(), one, one, one, 1);
             Tensor out = torch.tanh(h.sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()))

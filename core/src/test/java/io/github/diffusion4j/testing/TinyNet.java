@@ -1,6 +1,9 @@
 package io.github.diffusion4j.testing;
 
+import io.github.diffusion4j.denoise.BackboneSpec;
 import io.github.diffusion4j.denoise.Conditioning;
+import io.github.diffusion4j.denoise.Exit;
+import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.net.Network;
 import java.util.LinkedHashMap;
@@ -16,10 +19,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class TinyNet implements Network {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final int classes;
+    private final int channels;
     private boolean training = true;
 
     public TinyNet(int channels, int classes, long seed) {
         this.classes = classes;
+        this.channels = channels;
         params.put("conv0.weight", init(seed, 0, 0.3, 8, channels, 3, 3));
         params.put("conv1.weight", init(seed, 1, 0.1, channels, 8, 3, 3));
         params.put("noise.weight", init(seed, 2, 0.5, 8));
@@ -42,6 +47,16 @@ public final class TinyNet implements Network {
     }
 
     @Override
+    public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+        return forward(xIn, level.cNoise(), cond);
+    }
+
+    @Override
+    public BackboneSpec spec() {
+        return BackboneSpec.single(channels);
+    }
+
+    /** The single head for a scaled input and c_noise [B]. */
     public List<Tensor> forward(Tensor xIn, Tensor cNoise, Conditioning cond) {
         long[] one = {1, 1};
         Tensor h = torch.conv2d(xIn, params.get("conv0.weight"), new TensorOptional(), one, one, one, 1);

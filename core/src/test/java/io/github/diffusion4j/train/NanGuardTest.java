@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.denoise.BackboneSpec;
 import io.github.diffusion4j.denoise.Conditioning;
+import io.github.diffusion4j.denoise.Exit;
+import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.io.SafetensorsFile;
@@ -34,8 +37,8 @@ class NanGuardTest {
         boolean poisoned;
 
         @Override
-        public List<Tensor> forward(Tensor xIn, Tensor cNoise, Conditioning cond) {
-            Tensor out = inner.forward(xIn, cNoise, cond).get(0);
+        public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+            Tensor out = inner.forward(xIn, level, cond, exit).get(0);
             return List.of(poisoned ? out.mul(new Scalar(Double.NaN)) : out);
         }
 
@@ -52,6 +55,11 @@ class NanGuardTest {
         @Override
         public void train(boolean on) {
             inner.train(on);
+        }
+
+        @Override
+        public BackboneSpec spec() {
+            return inner.spec();
         }
 
         @Override
