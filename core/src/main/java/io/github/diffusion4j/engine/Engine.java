@@ -1,10 +1,10 @@
 package io.github.diffusion4j.engine;
 
-import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * libtorch set-up: thread pools, device and dtype policy (design.md, "Engine facts").
+ * libtorch set-up: thread pools and dtype policy (design.md, "Engine facts"). Everything runs on
+ * the CPU; the {@code -Pcuda} build only swaps in the GPU natives (no {@code --device} option yet).
  *
  * <p>libtorch's intra-op pool does the parallel work. OpenBLAS reads its thread count only from
  * {@code OPENBLAS_NUM_THREADS} at load time (the Bytedeco preset exposes no setter), so the
@@ -14,7 +14,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Engine {
     private static volatile boolean initialised;
-    private static volatile Device device;
 
     private Engine() {}
 
@@ -53,34 +52,5 @@ public final class Engine {
             }
         }
         return Runtime.getRuntime().availableProcessors();
-    }
-
-    /** The compute device: CUDA when requested and present, else the CPU. */
-    public static Device device() {
-        Device d = device;
-        if (d == null) {
-            d = new Device(torch.DeviceType.CPU, (byte) -1);
-            device = d;
-        }
-        return d;
-    }
-
-    /**
-     * Selects the device by name ({@code cpu} or {@code cuda}); {@code cuda} needs the GPU natives
-     * (the {@code -Pcuda} build) and a visible GPU.
-     */
-    public static synchronized Device useDevice(String name) {
-        switch (name) {
-            case "cpu" -> device = new Device(torch.DeviceType.CPU, (byte) -1);
-            case "cuda" -> {
-                if (!torch.cuda_is_available()) {
-                    throw new IllegalArgumentException(
-                            "--device cuda: no CUDA device visible (build with -Pcuda on a machine with an NVIDIA GPU)");
-                }
-                device = new Device(torch.DeviceType.CUDA, (byte) 0);
-            }
-            default -> throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda)");
-        }
-        return device;
     }
 }
