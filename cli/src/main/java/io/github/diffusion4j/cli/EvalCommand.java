@@ -69,6 +69,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserException("give --checkpoint RUN_DIR|FILE, or a subcommand (fd, stats, classify, floor); see d4j eval --help");
         }
         EnumSet<Evaluator.Metric> wanted = Evaluator.Metric.parse(metrics);
+        if (guidance != null && !(Double.isFinite(guidance) && guidance >= 0)) {
+            throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
+        }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
         Checkpoint ck = Checkpoint.load(checkpoint);
@@ -160,12 +163,26 @@ final class EvalCommand implements Callable<Integer> {
                 throw new UserException(a.getFileName() + " has " + x.mu().length + "-d statistics but " + b.getFileName() + " has "
                         + y.mu().length + "-d");
             }
+            requireCovariance(a, x.sigma());
+            requireCovariance(b, y.sigma());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("a", a.toString());
             out.put("b", b.toString());
             out.put("fd", FrechetDistance.of(x.mu(), x.sigma(), y.mu(), y.sigma()));
             print(out, json);
             return 0;
+        }
+    }
+
+    /**
+     * Refuses a {@code sigma} that is not a covariance: its smallest eigenvalue is negative beyond
+     * rounding (1e-6 of the largest), which the Fréchet distance would silently clamp to 0.
+     */
+    static void requireCovariance(Path file, double[][] sigma) {
+        double[] range = FrechetDistance.eigenvalueRange(sigma);
+        if (range[0] < -1e-6 * Math.max(range[1], 0) || (range[0] < 0 && range[1] <= 0)) {
+            throw new UserException(String.format("%s: sigma.npy is not a covariance matrix: it is not positive semi-definite"
+                    + " (smallest eigenvalue %.6g, largest %.6g)", file.getFileName(), range[0], range[1]));
         }
     }
 

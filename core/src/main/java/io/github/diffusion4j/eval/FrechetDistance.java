@@ -69,6 +69,17 @@ public final class FrechetDistance {
         return Math.max(0.0, d2);
     }
 
+    /**
+     * The smallest and largest eigenvalue of the symmetrised {@code sigma}: a covariance is
+     * positive semi-definite, so a clearly negative smallest eigenvalue means the matrix is not one.
+     */
+    public static double[] eigenvalueRange(double[][] sigma) {
+        try (PointerScope ignored = new PointerScope()) {
+            Tensor lambda = torch.linalg_eigvalsh(symmetric(Dense.square(sigma, sigma.length, "sigma")));
+            return new double[] {lambda.min().item_double(), lambda.max().item_double()};
+        }
+    }
+
     /** (M + Mᵀ) / 2. */
     private static Tensor symmetric(Tensor m) {
         return m.add(m.t()).mul(new Scalar(0.5));
