@@ -180,6 +180,18 @@ final class ConfigValidator {
         }
     }
 
+    private static void positive(String key, long v) {
+        if (v <= 0) {
+            throw new ConfigException("config key '" + key + "' must be > 0, got " + v);
+        }
+    }
+
+    private static void nonNegative(String key, long v) {
+        if (v < 0) {
+            throw new ConfigException("config key '" + key + "' must be >= 0, got " + v);
+        }
+    }
+
     private static void positive(String key, double v) {
         if (!(v > 0) || v == Double.POSITIVE_INFINITY) {
             throw new ConfigException("config key '" + key + "' must be a finite number > 0, got " + v);

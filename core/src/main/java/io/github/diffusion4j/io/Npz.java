@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
@@ -172,7 +171,9 @@ public final class Npz {
         }
         try {
             return new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (java.nio.file.FileSystemException | java.io.FileNotFoundException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) { // ZipException, EOFException; IAE: a malformed entry name
             throw new Npy.FormatException(file.getFileName().toString(), "not a zip archive (" + e.getMessage() + ")");
         }
     }
@@ -182,7 +183,12 @@ public final class Npz {
     }
 
     private static Npy.Array entry(ZipFile zip, String source, String name, Npy.HeaderCheck check) throws IOException {
-        ZipEntry entry = zip.getEntry(name + SUFFIX);
+        ZipEntry entry;
+        try {
+            entry = zip.getEntry(name + SUFFIX);
+        } catch (IllegalArgumentException e) {
+            throw new Npy.FormatException(source, "not a zip archive (" + e.getMessage() + ")");
+        }
         if (entry == null) {
             List<String> names = new ArrayList<>();
             zip.stream().forEach(e -> names.add(e.getName()));
@@ -220,7 +226,9 @@ public final class Npz {
                 CountingCheckedStream in = new CountingCheckedStream(new java.io.BufferedInputStream(raw, 1 << 16), crc)) {
             array = Npy.read(in, where, sized);
             inflated = in.count;
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (Npy.FormatException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) { // ZipException, EOFException from the inflater
             throw new Npy.FormatException(where, "corrupt entry (" + e.getMessage() + ")");
         }
         if (declared >= 0 && inflated != declared) {
