@@ -115,6 +115,14 @@ public final class ConfigLoader {
         return problem + where;
     }
 
+    /**
+     * A network-shape check failure ({@code UNetConfig.validate}: "field: problem") as a
+     * {@link ConfigException} naming the config key, for builders of networks from configs.
+     */
+    public static ConfigException asConfigError(IllegalArgumentException e) {
+        return ConfigValidator.asConfigError(e);
+    }
+
     /** The resolved config as YAML. */
     public static String toYaml(ExperimentConfig config) {
         return YAML.writeValueAsString(config);

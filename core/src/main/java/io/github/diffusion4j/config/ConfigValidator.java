@@ -41,7 +41,9 @@ final class ConfigValidator {
         positive("model.numResBlocks", m.numResBlocks());
         if (m.attentionResolutions() != null) {
             for (int r : m.attentionResolutions()) {
-                positive("model.attentionResolutions", r);
+                if (r <= 0) {
+                    throw new ConfigException("config key 'model.attentionResolutions' must list resolutions > 0, got " + r);
+                }
             }
         }
         range("model.dropout", m.dropout(), 0, 1);
@@ -91,7 +93,11 @@ final class ConfigValidator {
         sizes(c, physicalMemory());
     }
 
-    /** The U-Net's own checks ({@link UNetConfig#validate}), with each field reported as its config key. */
+    /**
+     * The U-Net's own checks ({@link UNetConfig#validate}), with each field reported as its config
+     * key; whether each attention resolution is a level's resolution is left to the network build
+     * ({@link #asConfigError}), as configs may be loaded for a resolution they are not built at.
+     */
     private static void unet(ExperimentConfig c) {
         var m = c.model();
         var d = c.data();
@@ -99,16 +105,21 @@ final class ConfigValidator {
             throw new ConfigException("config key 'model.channelMult' has " + m.channelMult().length + " levels; at most 30");
         }
         UNetConfig u = new UNetConfig(d.resolution(), d.channels(), d.channels(), m.baseChannels(), m.channelMult(),
-                m.numResBlocks(), m.attentionResolutions(), m.dropout(), m.classes(), NoiseEmbeddingType.parse(m.embedding()));
+                m.numResBlocks(), new int[0], m.dropout(), m.classes(), NoiseEmbeddingType.parse(m.embedding()));
         try {
             u.validate();
         } catch (IllegalArgumentException e) {
-            String msg = e.getMessage();
-            int colon = msg.indexOf(':');
-            String field = colon < 0 ? "" : msg.substring(0, colon);
-            String key = UNET_KEYS.getOrDefault(field, "model");
-            throw new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
+            throw asConfigError(e);
         }
+    }
+
+    /** A {@link UNetConfig#validate} failure ("field: problem") as a config error naming the config key. */
+    static ConfigException asConfigError(IllegalArgumentException e) {
+        String msg = String.valueOf(e.getMessage());
+        int colon = msg.indexOf(':');
+        String field = colon < 0 ? "" : msg.substring(0, colon);
+        String key = UNET_KEYS.getOrDefault(field, "model");
+        return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
     }
 
     private static final Map<String, String> UNET_KEYS = Map.of(
@@ -180,28 +191,18 @@ final class ConfigValidator {
         }
     }
 
-    private static void positive(String key, long v) {
-        if (v <= 0) {
+    private static void positive(String key, double v) {
+        if (!(v > 0)) {
             throw new ConfigException("config key '" + key + "' must be > 0, got " + v);
         }
-    }
-
-    private static void nonNegative(String key, long v) {
-        if (v < 0) {
-            throw new ConfigException("config key '" + key + "' must be >= 0, got " + v);
-        }
-    }
-
-    private static void positive(String key, double v) {
-        if (!(v > 0) || v == Double.POSITIVE_INFINITY) {
-            throw new ConfigException("config key '" + key + "' must be a finite number > 0, got " + v);
-        }
+        finite(key, v);
     }
 
     private static void nonNegative(String key, double v) {
-        if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
-            throw new ConfigException("config key '" + key + "' must be a finite number >= 0, got " + v);
+        if (!(v >= 0)) {
+            throw new ConfigException("config key '" + key + "' must be >= 0, got " + v);
         }
+        finite(key, v);
     }
 
     private static void atMost(String key, long v, long max) {
