@@ -110,8 +110,18 @@ class MalformedInputTest {
             Path m = stats(dir, "mu.npz", new double[] {bad, 0}, eye);
             assertUserError(Cli.run("eval", "fd", m.toString(), good.toString()), "mu.npz", "mu.npy", "[0]");
         }
-        Path notPsd = stats(dir, "notpsd.npz", new double[] {0, 0}, new double[][] {{1, 0}, {0, -4}});
-        assertUserError(Cli.run("eval", "fd", good.toString(), notPsd.toString()), "notpsd.npz", "positive semi-definite");
+        Path negative = stats(dir, "negative.npz", new double[] {0, 0}, new double[][] {{1, 0}, {0, -4}});
+        assertUserError(Cli.run("eval", "fd", good.toString(), negative.toString()), "negative.npz", "variance [1, 1]");
+        Path schwarz = stats(dir, "schwarz.npz", new double[] {0, 0}, new double[][] {{1, 2}, {2, 1}});
+        assertUserError(Cli.run("eval", "fd", good.toString(), schwarz.toString()), "schwarz.npz", "[0, 1]");
+        // within the Cauchy-Schwarz bounds, but eigenvalue 1 - 2*0.9 < 0 of the all-0.9 correlation pattern
+        double r = -0.9;
+        Path notPsd = stats(dir, "notpsd.npz", new double[] {0, 0, 0}, new double[][] {{1, r, r}, {r, 1, r}, {r, r, 1}});
+        Path good3 = stats(dir, "good3.npz", new double[] {0, 0, 0}, new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+        assertUserError(Cli.run("eval", "fd", good3.toString(), notPsd.toString()), "notpsd.npz", "positive semi-definite");
+        Path singular = stats(dir, "singular.npz", new double[] {0, 0}, new double[][] {{1, 1}, {1, 1}}); // PSD, rank 1
+        Cli.Result ok1 = Cli.run("eval", "fd", good.toString(), singular.toString());
+        assertThat(ok1.code()).as(ok1.err()).isZero();
         Path shifted = stats(dir, "shifted.npz", new double[] {3, 4}, eye);
         Cli.Result ok = Cli.run("eval", "fd", good.toString(), shifted.toString(), "--json");
         assertThat(ok.code()).as(ok.err()).isZero();
@@ -148,7 +158,7 @@ class MalformedInputTest {
             putNpy(zip, "mu.npy", new long[] {20000}, 160000);
             putNpy(zip, "sigma.npy", new long[] {20000, 20000}, 1 << 20);
         }
-        assertUserError(Cli.run("eval", "fd", wide.toString(), good.toString()), "wide.npz", "mu.npy", "4096");
+        assertUserError(Cli.run("eval", "fd", wide.toString(), good.toString()), "wide.npz", "mu.npy", "2048");
     }
 
     @Test

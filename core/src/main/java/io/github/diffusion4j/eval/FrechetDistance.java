@@ -70,13 +70,22 @@ public final class FrechetDistance {
     }
 
     /**
-     * The smallest and largest eigenvalue of the symmetrised {@code sigma}: a covariance is
-     * positive semi-definite, so a clearly negative smallest eigenvalue means the matrix is not one.
+     * Whether the symmetrised {@code sigma} is positive semi-definite up to {@code relTol} of its
+     * largest variance: a Cholesky factorisation of Σ + δI, δ = relTol · max diag, succeeds exactly
+     * when every eigenvalue of Σ exceeds −δ (a third of the cost of an eigendecomposition).
      */
-    public static double[] eigenvalueRange(double[][] sigma) {
+    public static boolean positiveSemiDefinite(double[][] sigma, double relTol) {
+        int d = sigma.length;
+        double maxDiag = 0;
+        for (int i = 0; i < d; i++) {
+            maxDiag = Math.max(maxDiag, sigma[i][i]);
+        }
+        double delta = relTol * (maxDiag > 0 ? maxDiag : 1);
         try (PointerScope ignored = new PointerScope()) {
-            Tensor lambda = torch.linalg_eigvalsh(symmetric(Dense.square(sigma, sigma.length, "sigma")));
-            return new double[] {lambda.min().item_double(), lambda.max().item_double()};
+            Tensor s = symmetric(Dense.square(sigma, d, "sigma"));
+            Tensor shifted = s.add(torch.eye(d, new org.bytedeco.pytorch.TensorOptions(s.scalar_type())).mul(new Scalar(delta)));
+            T_TensorTensor_T chol = torch.linalg_cholesky_ex(shifted);
+            return chol.get1().item_int() == 0;
         }
     }
 

@@ -134,10 +134,11 @@ public final class Npz {
     }
 
     /**
-     * Largest feature dimension d of statistics read (twice Inception-v3's 2048): sigma holds d²
-     * values, so this bounds what a small, highly compressed file can make the reader inflate.
+     * Largest feature dimension d of statistics read (Inception-v3's pool3, the largest feature
+     * pytorch-fid offers): sigma holds d² values, so this bounds what a small, highly compressed
+     * file can make the reader inflate (32 MiB) and what checking it costs.
      */
-    public static final int MAX_FEATURES = 4096;
+    public static final int MAX_FEATURES = 2048;
 
     /**
      * Largest magnitude of a statistic: squares and d-term sums of larger values overflow double
