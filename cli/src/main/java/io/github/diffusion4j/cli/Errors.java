@@ -1,14 +1,24 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.data.DataException;
+import io.github.diffusion4j.io.InputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into exit codes and one-line messages (product.md, "Bad input"): user errors
- * exit with 2 and no stack trace unless {@code --verbose}; anything else is a bug, exit 1.
+ * Turns exceptions into exit codes and one-line messages (product.md, "Bad input"). The
+ * classification is explicit: a user error — {@link UserException}, the library's
+ * {@link InputException} (which {@code ConfigException} is), {@link DataException}, or an
+ * {@link IOException} (a file that cannot be read or written; the readers' own format exceptions,
+ * {@code SafetensorsFormatException} and {@code Npy.FormatException}, are IOExceptions) — exits with
+ * 2 and one line, no stack trace unless {@code --verbose}. Anything else, a plain
+ * {@link IllegalArgumentException} or {@link ArithmeticException} from an internal check included,
+ * is a bug: exit 1 with a hint to run again with {@code --verbose}.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
     static final int USER_ERROR = 2;
@@ -20,9 +30,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
         Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         boolean user = isUserError(cause);
-        System.err.println("d4j: " + message(cause));
+        System.err.println("d4j: " + oneLine(message(ex)));
         if (verbose) {
-            cause.printStackTrace();
+            ex.printStackTrace();
         } else if (!user) {
             System.err.println("d4j: this looks like a bug; run again with --verbose for the stack trace");
         }
@@ -30,17 +40,39 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     }
 
     static boolean isUserError(Throwable t) {
-        return t instanceof UserException || t instanceof IllegalArgumentException || t instanceof IOException
-                || t instanceof io.github.diffusion4j.data.DataException;
+        return t instanceof UserException || t instanceof InputException || t instanceof DataException
+                || t instanceof IOException;
     }
 
+    /**
+     * The message to print. An {@link UncheckedIOException} that wraps with its own message (which
+     * usually adds the file and what was being done) keeps it; otherwise the cause's message is used.
+     */
     static String message(Throwable t) {
+        if (t instanceof UncheckedIOException u && u.getCause() != null) {
+            String own = u.getMessage();
+            if (own != null && !own.equals(u.getCause().toString())) {
+                return own;
+            }
+            return message(u.getCause());
+        }
         if (t instanceof NoSuchFileException e) {
             return e.getFile() + ": no such file";
         }
         if (t instanceof AccessDeniedException e) {
             return e.getFile() + ": permission denied";
         }
+        if (t instanceof FileAlreadyExistsException e && e.getReason() == null) {
+            return e.getFile() + ": already exists and is not a directory";
+        }
+        if (t instanceof NotDirectoryException e) {
+            return e.getFile() + ": not a directory";
+        }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Newlines and other control characters of {@code s} as escapes, so that the message is one line. */
+    static String oneLine(String s) {
+        return Text.escape(s.strip());
     }
 }

@@ -69,6 +69,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserException("give --checkpoint RUN_DIR|FILE, or a subcommand (fd, stats, classify, floor); see d4j eval --help");
         }
         EnumSet<Evaluator.Metric> wanted = Evaluator.Metric.parse(metrics);
+        if (guidance != null && !(Double.isFinite(guidance) && guidance >= 0)) {
+            throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
+        }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
         Checkpoint ck = Checkpoint.load(checkpoint);
@@ -153,19 +156,48 @@ final class EvalCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Engine.init();
-            Npz.Stats x = Npz.readStats(a);
+            Npz.Stats x = Npz.readStats(a); // read and checked before libtorch is loaded
             Npz.Stats y = Npz.readStats(b);
             if (x.mu().length != y.mu().length) {
                 throw new UserException(a.getFileName() + " has " + x.mu().length + "-d statistics but " + b.getFileName() + " has "
                         + y.mu().length + "-d");
             }
+            Engine.init();
+            requireCovariance(a, x.sigma());
+            requireCovariance(b, y.sigma());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("a", a.toString());
             out.put("b", b.toString());
             out.put("fd", FrechetDistance.of(x.mu(), x.sigma(), y.mu(), y.sigma()));
             print(out, json);
             return 0;
+        }
+    }
+
+    /**
+     * Refuses a {@code sigma} that is not a covariance matrix, which the Fréchet distance would
+     * silently clamp to a wrong value: a negative variance, an entry beyond the Cauchy–Schwarz bound
+     * √(σᵢᵢσⱼⱼ), or (by a Cholesky factorisation) an eigenvalue below −1e-6 of the largest variance.
+     */
+    static void requireCovariance(Path file, double[][] sigma) {
+        String where = file.getFileName() + ": sigma.npy is not a covariance matrix: ";
+        int d = sigma.length;
+        for (int i = 0; i < d; i++) {
+            if (sigma[i][i] < 0) {
+                throw new UserException(where + "variance [" + i + ", " + i + "] is " + sigma[i][i] + " < 0");
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double bound = Math.sqrt(sigma[i][i] * sigma[j][j]);
+                if (Math.abs(sigma[i][j]) > bound * (1 + 1e-6) + 1e-300) {
+                    throw new UserException(where + "entry [" + i + ", " + j + "] = " + sigma[i][j]
+                            + " exceeds sqrt(sigma[i, i] * sigma[j, j]) = " + bound);
+                }
+            }
+        }
+        if (!FrechetDistance.positiveSemiDefinite(sigma, 1e-6)) {
+            throw new UserException(where + "it is not positive semi-definite (an eigenvalue is below -1e-6 of the largest variance)");
         }
     }
 

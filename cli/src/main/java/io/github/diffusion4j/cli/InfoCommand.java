@@ -51,11 +51,11 @@ final class InfoCommand implements Callable<Integer> {
             } else {
                 System.out.printf("%s: %d tensors, %,d elements%n", file, tensors.size(), elements);
                 for (TensorEntry e : st.tensors()) {
-                    System.out.printf("  %-48s %-5s %s%n", e.name(), e.dtype(), Arrays.toString(e.shape()));
+                    System.out.printf("  %-48s %-5s %s%n", Text.escape(e.name()), e.dtype(), Arrays.toString(e.shape()));
                 }
                 if (!st.metadata().isEmpty()) {
                     System.out.println("metadata:");
-                    st.metadata().forEach((k, v) -> System.out.printf("  %s: %s%n", k, v));
+                    st.metadata().forEach((k, v) -> System.out.printf("  %s: %s%n", Text.escape(k), Text.escape(v)));
                 }
             }
         }
@@ -67,9 +67,10 @@ final class InfoCommand implements Callable<Integer> {
         if (!Files.exists(target)) {
             throw new UserException(target + ": no such file or directory");
         }
-        if (!Files.isDirectory(target)) {
-            return target;
+        Path file = Files.isDirectory(target) ? Checkpoint.newestEma(target) : target;
+        if (!Files.isRegularFile(file)) { // a FIFO or device would block or never end
+            throw new UserException(file + ": not a regular file");
         }
-        return Checkpoint.newestEma(target);
+        return file;
     }
 }

@@ -70,6 +70,9 @@ final class SampleCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new UserException("--steps must be >= 1");
         }
+        if (guidance != null && !(Double.isFinite(guidance) && guidance >= 0)) {
+            throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
+        }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
         Checkpoint ck = Checkpoint.load(checkpoint);

@@ -68,9 +68,43 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainRunner.dataset(cfg); // fail on unreadable data before creating a run directory
         RunDirectory run = RunDirectory.create(out, cfg.name());
-        Trainer.Outcome o = TrainRunner.run(cfg, run, Optional.empty(), cfg.training().steps(), cfg.training().minutes());
+        Trainer.Outcome o;
+        try {
+            o = TrainRunner.run(cfg, run, Optional.empty(), cfg.training().steps(), cfg.training().minutes());
+        } catch (Exception | Error e) {
+            removeIfNothingTrained(run, e);
+            throw e;
+        }
         report(run, o);
         return 0;
+    }
+
+    /**
+     * Deletes the run directory of a run that failed before anything was trained (no training
+     * state and no stats row written), so a failed start leaves nothing behind (product.md: "nothing
+     * lost", and nothing half-made either).
+     */
+    static void removeIfNothingTrained(RunDirectory run, Throwable failure) {
+        Path dir = run.path();
+        try (var files = java.nio.file.Files.list(dir)) {
+            boolean trained = files.anyMatch(p -> {
+                String n = p.getFileName().toString();
+                return n.equals("stats.jsonl") || n.startsWith("state-") || n.startsWith("ema-");
+            });
+            if (trained) {
+                return;
+            }
+        } catch (java.io.IOException e) {
+            failure.addSuppressed(e);
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private int resume() throws Exception {
@@ -82,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
                 new UserException(resume + ": no complete state-*.safetensors to resume from"));
         ExperimentConfig cfg;
         try (SafetensorsFile f = SafetensorsFile.open(state)) {
-            cfg = ConfigLoader.parse(TrainState.read(f).configYaml());
+            cfg = ConfigLoader.parse(TrainState.read(f).configYaml(), state);
         }
         if (dryRun) {
             System.out.print(ConfigLoader.toYaml(cfg));

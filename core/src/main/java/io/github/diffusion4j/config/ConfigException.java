@@ -1,7 +1,9 @@
 package io.github.diffusion4j.config;
 
 /** A config that cannot be used: unknown key, wrong type or impossible value; the message names the key. */
-public final class ConfigException extends IllegalArgumentException {
+public final class ConfigException extends io.github.diffusion4j.io.InputException {
+    private static final long serialVersionUID = 1L;
+
     public ConfigException(String message) {
         super(message);
     }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -17,6 +19,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Reads an {@link ExperimentConfig}: built-in defaults, then a preset or a YAML file, then
@@ -30,7 +33,12 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // batch: 1.5 is an error, not 1
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a repeated key is an error, not "last wins"
             .build();
+    /** Most bytes of a config file read (configs are a few hundred bytes). */
+    static final long MAX_CONFIG_BYTES = 1 << 20;
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
 
     private ConfigLoader() {}
 
@@ -47,12 +55,72 @@ public final class ConfigLoader {
     /** Parses the YAML text of a resolved config (as written into a run directory). */
     public static ExperimentConfig parse(String yaml) {
         ObjectNode tree = (ObjectNode) readResource("defaults.yaml");
-        try {
-            merge(tree, YAML.readTree(yaml), "");
-        } catch (JacksonException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage());
+        JsonNode node = readYaml(yaml, "config");
+        if (!node.isObject()) {
+            throw new ConfigException("config must be a YAML mapping");
         }
+        merge(tree, node, "");
         return bind(tree);
+    }
+
+    /**
+     * {@link #parse(String)} of the config embedded in {@code source} (a checkpoint or training
+     * state); errors name {@code source}.
+     */
+    public static ExperimentConfig parse(String yaml, Path source) {
+        try {
+            return parse(yaml);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": embedded config: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses YAML text into a tree, refusing what Jackson would silently misread: aliases
+     * ({@code *name}, which it turns into the string "name"); duplicate keys are refused by the
+     * mapper. Errors are one line naming {@code source} and the line.
+     */
+    private static JsonNode readYaml(String text, String source) {
+        try {
+            try (JsonParser p = YAML.createParser(text)) {
+                while (p.nextToken() != null) {
+                    if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                        throw new ConfigException(source + ": line " + p.currentTokenLocation().getLineNr() + ": YAML alias '*"
+                                + p.getString() + "' is not supported; write the value out");
+                    }
+                }
+            }
+            JsonNode node = YAML.readTree(text);
+            return node == null ? YAML.missingNode() : node;
+        } catch (JacksonException e) {
+            throw new ConfigException(source + ": not valid YAML: " + oneLine(e));
+        }
+    }
+
+    /** A YAML error as one line: the problem, then "line L, column C" (SnakeYAML's source excerpt dropped). */
+    static String oneLine(JacksonException e) {
+        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int cut = msg.indexOf("\n in ");
+        if (cut < 0) {
+            cut = msg.indexOf(" in reader,");
+        }
+        String where = "";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(msg);
+        if (m.find()) {
+            where = " (line " + m.group(1) + ", column " + m.group(2) + ")";
+        } else if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+            where = " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        }
+        String problem = (cut >= 0 ? msg.substring(0, cut) : msg).replace("\t", "\\t").replaceAll("\\s*\n\\s*", "; ").strip();
+        return problem + where;
+    }
+
+    /**
+     * A network-shape check failure ({@code UNetConfig.validate}: "field: problem") as a
+     * {@link ConfigException} naming the config key, for builders of networks from configs.
+     */
+    public static ConfigException asConfigError(IllegalArgumentException e) {
+        return ConfigValidator.asConfigError(e);
     }
 
     /** The resolved config as YAML. */
@@ -69,17 +137,25 @@ public final class ConfigLoader {
             throw new ConfigException("config '" + presetOrFile + "' is neither a preset (" + String.join(", ", PRESET_NAMES)
                     + ") nor a readable file");
         }
+        String text;
         try {
-            JsonNode node = YAML.readTree(Files.readString(path, StandardCharsets.UTF_8));
-            if (!node.isObject()) {
-                throw new ConfigException(path + ": config must be a YAML mapping");
+            if (Files.size(path) > MAX_CONFIG_BYTES) {
+                throw new ConfigException(path + ": " + Files.size(path) + " bytes; a config is at most " + MAX_CONFIG_BYTES);
             }
-            return node;
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(path + ": not UTF-8 text; save the config as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);
-        } catch (JacksonException e) {
-            throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage());
         }
+        JsonNode node = readYaml(text, path.toString());
+        if (!node.isObject()) {
+            throw new ConfigException(path + ": config must be a YAML mapping");
+        }
+        return node;
     }
 
     private static JsonNode readResource(String name) {
@@ -148,12 +224,10 @@ public final class ConfigLoader {
             throw new ConfigException("--set needs key=value, got '" + set + "'");
         }
         String key = set.substring(0, eq).trim();
-        JsonNode value;
-        try {
-            value = YAML.readTree(set.substring(eq + 1));
-        } catch (JacksonException e) {
-            throw new ConfigException("--set " + key + ": value is not valid YAML");
+        if (!KEY.matcher(key).matches()) {
+            throw new ConfigException("--set: '" + key + "' is not a config key (expected e.g. training.batch=32)");
         }
+        JsonNode value = readYaml(set.substring(eq + 1), "--set " + key);
         ObjectNode over = YAML.createObjectNode();
         ObjectNode cursor = over;
         String[] parts = key.split("\\.");
@@ -175,13 +249,14 @@ public final class ConfigLoader {
         } catch (MismatchedInputException e) {
             throw new ConfigException("config key '" + path(e) + "': wrong type (" + e.getOriginalMessage().split("\n")[0] + ")");
         } catch (JacksonException e) {
-            throw new ConfigException("config: " + e.getOriginalMessage());
+            String key = path(e);
+            throw new ConfigException((key.isEmpty() ? "config: " : "config key '" + key + "': ") + oneLine(e));
         }
         ConfigValidator.validate(c);
         return c;
     }
 
-    private static String path(tools.jackson.databind.DatabindException e) {
+    private static String path(JacksonException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getPropertyName() != null) {

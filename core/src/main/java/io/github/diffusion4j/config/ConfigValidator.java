@@ -1,14 +1,32 @@
 package io.github.diffusion4j.config;
 
+import io.github.diffusion4j.net.NoiseEmbeddingType;
+import io.github.diffusion4j.net.UNetConfig;
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
 
-/** Checks the values of a bound config; each failure names the key and what is wrong. */
+/**
+ * Checks the values of a bound config; each failure names the key and what is wrong. Besides each
+ * value on its own, it checks the sizes the config implies — elements of one batch, class-embedding
+ * rows, and a lower bound on the memory the network and one training step need — against Java's
+ * array limit and the memory of this machine, so that a config that cannot run is refused up front
+ * rather than by an integer overflow or an allocation failure later.
+ */
 final class ConfigValidator {
+    /** Largest {@code model.classes} (the class embedding has classes + 1 rows). */
+    static final int MAX_CLASSES = 1 << 20;
+    /** Largest {@code data.resolution}. */
+    static final int MAX_RESOLUTION = 4096;
+    /** Largest element count of one array (one batch of pixels is one Java array). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+
     private ConfigValidator() {}
 
     static void validate(ExperimentConfig c) {
         var d = c.data();
         positive("data.resolution", d.resolution());
+        atMost("data.resolution", d.resolution(), MAX_RESOLUTION);
         oneOf("data.channels", d.channels(), 1, 3);
         nonNegative("data.limit", d.limit());
         var m = c.model();
@@ -21,19 +39,24 @@ final class ConfigValidator {
             positive("model.channelMult", x);
         }
         positive("model.numResBlocks", m.numResBlocks());
+        if (m.attentionResolutions() != null) {
+            for (int r : m.attentionResolutions()) {
+                if (r <= 0) {
+                    throw new ConfigException("config key 'model.attentionResolutions' must list resolutions > 0, got " + r);
+                }
+            }
+        }
         range("model.dropout", m.dropout(), 0, 1);
         nonNegative("model.classes", m.classes());
+        atMost("model.classes", m.classes(), MAX_CLASSES);
         choice("model.embedding", m.embedding(), List.of("positional", "fourier"));
-        int down = 1 << (m.channelMult().length - 1);
-        if (d.resolution() % down != 0) {
-            throw new ConfigException("config key 'data.resolution': " + d.resolution() + " is not divisible by 2^(levels-1) = "
-                    + down + " for model.channelMult of length " + m.channelMult().length);
-        }
+        unet(c);
         var f = c.diffusion();
         choice("diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
         positive("diffusion.sigmaData", f.sigmaData());
         choice("diffusion.parametrisation", f.parametrisation(), List.of("edm-f", "eps", "x0", "v"));
         choice("diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
+        finite("diffusion.pMean", f.pMean());
         positive("diffusion.pStd", f.pStd());
         choice("diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
         positive("diffusion.minSnrGamma", f.minSnrGamma());
@@ -58,24 +81,133 @@ final class ConfigValidator {
         choice("sampling.sampler", s.sampler(), io.github.diffusion4j.sample.Samplers.NAMES);
         positive("sampling.steps", s.steps());
         positive("sampling.sigmaMin", s.sigmaMin());
+        positive("sampling.sigmaMax", s.sigmaMax());
         if (s.sigmaMax() <= s.sigmaMin()) {
             throw new ConfigException("config key 'sampling.sigmaMax' must exceed sampling.sigmaMin");
         }
         positive("sampling.rho", s.rho());
         nonNegative("sampling.sChurn", s.sChurn());
+        nonNegative("sampling.guidance", s.guidance());
         positive("sampling.gridSeeds", s.gridSeeds());
         nonNegative("evaluation.n", c.evaluation().n());
+        sizes(c, physicalMemory());
+    }
+
+    /**
+     * The U-Net's own checks ({@link UNetConfig#validate}), with each field reported as its config
+     * key; whether each attention resolution is a level's resolution is left to the network build
+     * ({@link #asConfigError}), as configs may be loaded for a resolution they are not built at.
+     */
+    private static void unet(ExperimentConfig c) {
+        var m = c.model();
+        var d = c.data();
+        if (m.channelMult().length > 30) { // 2^(levels-1) must not overflow
+            throw new ConfigException("config key 'model.channelMult' has " + m.channelMult().length + " levels; at most 30");
+        }
+        UNetConfig u = new UNetConfig(d.resolution(), d.channels(), d.channels(), m.baseChannels(), m.channelMult(),
+                m.numResBlocks(), new int[0], m.dropout(), m.classes(), NoiseEmbeddingType.parse(m.embedding()));
+        try {
+            u.validate();
+        } catch (IllegalArgumentException e) {
+            throw asConfigError(e);
+        }
+    }
+
+    /** A {@link UNetConfig#validate} failure ("field: problem") as a config error naming the config key. */
+    static ConfigException asConfigError(IllegalArgumentException e) {
+        String msg = String.valueOf(e.getMessage());
+        int colon = msg.indexOf(':');
+        String field = colon < 0 ? "" : msg.substring(0, colon);
+        String key = UNET_KEYS.getOrDefault(field, "model");
+        return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
+    }
+
+    private static final Map<String, String> UNET_KEYS = Map.of(
+            "resolution", "data.resolution", "inChannels", "data.channels", "outChannels", "data.channels",
+            "baseChannels", "model.baseChannels", "channelMult", "model.channelMult", "numResBlocks", "model.numResBlocks",
+            "attentionResolutions", "model.attentionResolutions", "dropout", "model.dropout", "numClasses", "model.classes",
+            "embedding", "model.embedding");
+
+    /**
+     * Sizes: one batch of pixels must fit one Java array, and a lower bound on the bytes a training
+     * step needs must fit {@code machineBytes} (skipped when it is unknown, ≤ 0). The bound counts
+     * only the second 3×3 convolution of each residual block (encoder {@code numResBlocks}, decoder
+     * one more per level) and the class embedding, in float32, times four copies (weights, EMA,
+     * Adam's two moments), plus one float32 activation per block output for the batch; the real
+     * need is larger, so no config that fits is refused.
+     */
+    static void sizes(ExperimentConfig c, long machineBytes) {
+        var d = c.data();
+        var m = c.model();
+        int batch = c.training().batch();
+        double perImage = (double) d.channels() * d.resolution() * d.resolution();
+        if (perImage * batch > MAX_ARRAY) {
+            throw new ConfigException("config key 'training.batch': " + batch + " images of " + d.channels() + "x" + d.resolution()
+                    + "x" + d.resolution() + " are " + (long) (perImage * batch) + " values, more than one array holds ("
+                    + MAX_ARRAY + "); lower training.batch or data.resolution");
+        }
+        double weights = 0;
+        double activations = 0;
+        int blocks = 2 * m.numResBlocks() + 1;
+        for (int l = 0; l < m.channelMult().length; l++) {
+            double ch = (double) m.baseChannels() * m.channelMult()[l];
+            double res = (double) d.resolution() / (1L << l);
+            weights += blocks * 9 * ch * ch;
+            activations += blocks * ch * Math.max(1, res * res);
+        }
+        double embedding = ((double) m.classes() + (m.classes() > 0 ? 1 : 0)) * 4.0 * m.baseChannels();
+        double paramBytes = 4 * 4 * (weights + embedding);
+        double activationBytes = 4 * activations * batch;
+        if (machineBytes > 0 && paramBytes + activationBytes > machineBytes) {
+            String key = embedding > weights && embedding * 16 > activationBytes ? "model.classes"
+                    : paramBytes > activationBytes ? "model.baseChannels"
+                    : "training.batch";
+            throw new ConfigException(String.format("config key '%s': this config needs at least %s (model %s, activations of"
+                    + " one step at training.batch=%d, data.resolution=%d: %s) but this machine has %s; lower model.baseChannels,"
+                    + " model.channelMult, model.classes, training.batch or data.resolution", key, bytes(paramBytes + activationBytes),
+                    bytes(paramBytes), batch, d.resolution(), bytes(activationBytes), bytes(machineBytes)));
+        }
+    }
+
+    private static String bytes(double b) {
+        return b >= 1e12 ? String.format("%.3g TB", b / 1e12) : b >= 1e9 ? String.format("%.3g GB", b / 1e9) : String.format("%.3g MB", b / 1e6);
+    }
+
+    /** Physical memory of this machine, or −1 if the JVM cannot tell. */
+    static long physicalMemory() {
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // unknown: skip the memory check
+        }
+        return -1;
+    }
+
+    private static void finite(String key, double v) {
+        if (!Double.isFinite(v)) {
+            throw new ConfigException("config key '" + key + "' must be a finite number, got " + v);
+        }
     }
 
     private static void positive(String key, double v) {
         if (!(v > 0)) {
             throw new ConfigException("config key '" + key + "' must be > 0, got " + v);
         }
+        finite(key, v);
     }
 
     private static void nonNegative(String key, double v) {
         if (!(v >= 0)) {
             throw new ConfigException("config key '" + key + "' must be >= 0, got " + v);
+        }
+        finite(key, v);
+    }
+
+    private static void atMost(String key, long v, long max) {
+        if (v > max) {
+            throw new ConfigException("config key '" + key + "' must be at most " + max + ", got " + v);
         }
     }
 

@@ -145,7 +145,12 @@ public final class Datasets {
         int in = d.imageSize();
         int out = c * resolution * resolution;
         byte[] src = d.pixelBytes();
-        byte[] dst = new byte[Math.multiplyExact(d.size(), out)];
+        long total = (long) d.size() * out;
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new DataException(String.format("config key 'data.resolution': %d images at %dx%d are %,d bytes, more than one"
+                    + " array holds; lower data.resolution or set data.limit", d.size(), resolution, resolution, total));
+        }
+        byte[] dst = new byte[(int) total];
         byte[] one = new byte[in];
         for (int i = 0; i < d.size(); i++) {
             System.arraycopy(src, i * in, one, 0, in);

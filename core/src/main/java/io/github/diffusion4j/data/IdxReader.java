@@ -55,6 +55,9 @@ public final class IdxReader {
                 throw new DataException(images + " holds " + imageCount + " images but " + labels + " holds "
                         + labelCount + " labels");
             }
+            if (imageCount == 0) {
+                throw new DataException(images + " holds no images (its IDX header counts 0 items)");
+            }
             int n = limit > 0 ? Math.min(limit, imageCount) : imageCount;
             long pixelBytes = (long) n * rows * cols;
             if (pixelBytes > Integer.MAX_VALUE - 16) {

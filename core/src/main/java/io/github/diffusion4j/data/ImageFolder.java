@@ -10,10 +10,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reads a folder of PNG/JPEG images into an {@link ImageDataset}, with class labels from sub-folder names. */
 public final class ImageFolder {
+    /** Most pixels one image may declare (2^25, about 33.5 megapixels: a 6000×4000 photo fits). */
+    static final long MAX_PIXELS = 1L << 25;
+
     private ImageFolder() {}
 
     /** Reads {@code root} as 3-channel images of {@code resolution × resolution}. */
@@ -72,9 +80,41 @@ public final class ImageFolder {
         return new ImageDataset(pixels, listing.labels, channels, resolution, resolution, listing.classes);
     }
 
-    /** One image file, decoded, composited, cropped and resized. */
+    /**
+     * One image file, decoded, composited, cropped and resized. The size the header declares is
+     * checked before any pixel is decoded, so a small file claiming a huge image is refused without
+     * allocating for it.
+     */
     static byte[] load(Path file, int resolution, boolean grayscale) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException("cannot open the file");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("not a PNG or JPEG image that can be decoded");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new IOException("image has no pixels");
+                }
+                if (w * h > MAX_PIXELS) {
+                    throw new IOException("declares " + w + "x" + h + " pixels, more than the " + MAX_PIXELS
+                            + " an image may have here; shrink it first");
+                }
+                img = reader.read(0);
+            } catch (IllegalArgumentException | IllegalStateException | ArrayIndexOutOfBoundsException
+                    | NegativeArraySizeException e) {
+                throw new IOException("cannot be decoded (" + e.getClass().getSimpleName() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
         if (img == null) {
             throw new IOException("not a PNG or JPEG image that can be decoded");
         }
@@ -104,6 +144,8 @@ public final class ImageFolder {
         if (!Files.isDirectory(root)) {
             throw new DataException(root + " is not a folder");
         }
+        Map<Path, Path> seen = new HashMap<>(); // real path of each folder read -> the path it was reached by
+        seen.put(realPath(root), root);
         List<Path> loose = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         for (Path p : children(root)) {
@@ -118,7 +160,7 @@ public final class ImageFolder {
         List<Integer> labels = new ArrayList<>();
         for (Path dir : dirs) {
             List<Path> found = new ArrayList<>();
-            collect(dir, found);
+            collect(dir, found, seen);
             if (!found.isEmpty()) {
                 for (Path f : found) {
                     files.add(f);
@@ -141,13 +183,33 @@ public final class ImageFolder {
         return new Listing(files, labels.stream().mapToInt(Integer::intValue).toArray(), classes);
     }
 
-    private static void collect(Path dir, List<Path> into) {
+    /**
+     * Adds the images under {@code dir}, recursively. Each folder is read once, by its real path:
+     * a link back into a folder already read (a loop such as {@code link -> ..}, or a second link
+     * to the same folder) is an error naming it, since following it would read images twice or
+     * forever.
+     */
+    private static void collect(Path dir, List<Path> into, Map<Path, Path> seen) {
+        Path real = realPath(dir);
+        Path first = seen.putIfAbsent(real, dir);
+        if (first != null) {
+            throw new DataException(dir + " is a link to " + real + ", which is already read as " + first
+                    + " (a loop or a duplicate); remove the link");
+        }
         for (Path p : children(dir)) {
             if (Files.isDirectory(p)) {
-                collect(p, into);
+                collect(p, into, seen);
             } else if (isImage(p)) {
                 into.add(p);
             }
+        }
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new DataException("cannot resolve " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -37,7 +37,7 @@ public final class Evaluator {
                 try {
                     out.add(valueOf(m.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--metrics: unknown metric '" + m.trim() + "' (expected fd, kid, is, pr, acc, sfid, cas)");
+                    throw new io.github.diffusion4j.io.InputException("--metrics: unknown metric '" + m.trim() + "' (expected fd, kid, is, pr, acc, sfid, cas)");
                 }
             }
             return out;
@@ -54,7 +54,7 @@ public final class Evaluator {
     /** {@code n} images of {@code data}, chosen by a seeded permutation, and their outputs. */
     public static Measured ofDataset(FeatureNetwork net, ImageDataset data, int n, long seed) {
         if (n > data.size()) {
-            throw new IllegalArgumentException("asked for " + n + " images but the dataset has " + data.size());
+            throw new io.github.diffusion4j.io.InputException("asked for " + n + " images but the dataset has " + data.size());
         }
         int[] idx = Arrays.copyOf(EpochOrder.permutation(seed, 0, data.size()), n);
         ImageDataset subset = data.select(idx);

@@ -69,6 +69,26 @@ public final class FrechetDistance {
         return Math.max(0.0, d2);
     }
 
+    /**
+     * Whether the symmetrised {@code sigma} is positive semi-definite up to {@code relTol} of its
+     * largest variance: a Cholesky factorisation of Σ + δI, δ = relTol · max diag, succeeds exactly
+     * when every eigenvalue of Σ exceeds −δ (a third of the cost of an eigendecomposition).
+     */
+    public static boolean positiveSemiDefinite(double[][] sigma, double relTol) {
+        int d = sigma.length;
+        double maxDiag = 0;
+        for (int i = 0; i < d; i++) {
+            maxDiag = Math.max(maxDiag, sigma[i][i]);
+        }
+        double delta = relTol * (maxDiag > 0 ? maxDiag : 1);
+        try (PointerScope ignored = new PointerScope()) {
+            Tensor s = symmetric(Dense.square(sigma, d, "sigma"));
+            Tensor shifted = s.add(torch.eye(d, new org.bytedeco.pytorch.TensorOptions(s.scalar_type())).mul(new Scalar(delta)));
+            T_TensorTensor_T chol = torch.linalg_cholesky_ex(shifted);
+            return chol.get1().item_int() == 0;
+        }
+    }
+
     /** (M + Mᵀ) / 2. */
     private static Tensor symmetric(Tensor m) {
         return m.add(m.t()).mul(new Scalar(0.5));

@@ -1,6 +1,9 @@
 package io.github.diffusion4j.io;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
@@ -137,32 +140,74 @@ public final class Npy {
         }
     }
 
+    /** Largest header read (NumPy's own reader refuses more than 10000 bytes by default). */
+    static final int MAX_HEADER_LENGTH = 1 << 20;
+
+    /** Checks an array's dtype and shape from its header, before any data is read. */
+    @FunctionalInterface
+    public interface HeaderCheck {
+        /** No check beyond the format's own. */
+        HeaderCheck NONE = (descr, shape) -> {};
+
+        /**
+         * @param descr a dtype this class reads
+         * @param shape the declared shape
+         * @throws FormatException if the array is not wanted
+         */
+        void check(String descr, long[] shape) throws FormatException;
+    }
+
     /** Reads a {@code .npy} file. */
     public static Array read(Path file) throws IOException {
-        return read(Files.readAllBytes(file), file.getFileName().toString());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return read(in, file.getFileName().toString(), HeaderCheck.NONE);
+        }
     }
 
     /** Parses the bytes of a {@code .npy} file; {@code source} names it in error messages. */
     public static Array read(byte[] bytes, String source) throws FormatException {
-        if (bytes.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+        try {
+            return read(new ByteArrayInputStream(bytes), source, HeaderCheck.NONE);
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array failed", e);
+        }
+    }
+
+    /**
+     * Reads one {@code .npy} array from {@code in}, up to its end: the header first, then
+     * {@code check} on the declared dtype and shape, and only then the data, so that a header
+     * declaring a huge array costs nothing. The data is read as it arrives (no allocation from the
+     * declared size alone); bytes after the data are an error.
+     */
+    public static Array read(InputStream in, String source, HeaderCheck check) throws IOException {
+        byte[] start = in.readNBytes(MAGIC.length + 2);
+        if (start.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(start, MAGIC.length), MAGIC)) {
             throw new FormatException(source, "not an .npy file (it does not start with \\x93NUMPY)");
         }
-        int major = bytes[6] & 0xFF;
-        int minor = bytes[7] & 0xFF;
+        int major = start[6] & 0xFF;
+        int minor = start[7] & 0xFF;
         if (minor != 0 || major < 1 || major > 3) {
             throw new FormatException(source, "unsupported .npy format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
         }
-        int prefix = major == 1 ? 10 : 12;
-        if (bytes.length < prefix) {
+        int fieldLength = major == 1 ? 2 : 4;
+        byte[] field = in.readNBytes(fieldLength);
+        if (field.length < fieldLength) {
             throw new FormatException(source, "truncated: the file ends inside the header length field");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = major == 1 ? buf.getShort(8) & 0xFFFF : buf.getInt(8) & 0xFFFFFFFFL;
-        if (prefix + headerLength > bytes.length) {
-            throw new FormatException(source, "header length " + headerLength + " runs past the end of the file (" + bytes.length + " bytes)");
+        ByteBuffer lengthBuf = ByteBuffer.wrap(field).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = major == 1 ? lengthBuf.getShort() & 0xFFFF : lengthBuf.getInt() & 0xFFFFFFFFL;
+        if (headerLength > MAX_HEADER_LENGTH) {
+            throw new FormatException(source, "header length " + headerLength + " exceeds the " + MAX_HEADER_LENGTH + "-byte limit");
+        }
+        byte[] headerBytes = in.readNBytes((int) headerLength);
+        if (headerBytes.length < headerLength) {
+            throw new FormatException(source, "header length " + headerLength + " runs past the end of the file ("
+                    + (MAGIC.length + 2 + fieldLength + headerBytes.length) + " bytes)");
         }
         Charset charset = major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
-        String header = new String(bytes, prefix, (int) headerLength, charset);
+        String header = new String(headerBytes, charset);
         Map<String, Object> dict = new HeaderParser(header, source).dict();
         if (!dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
             throw new FormatException(source, "header keys are " + dict.keySet() + ", expected descr, fortran_order and shape");
@@ -180,18 +225,22 @@ public final class Npy {
             throw new FormatException(source, "unsupported dtype '" + descr + "' (supported: " + String.join(", ", READABLE) + ")");
         }
         long count = elementCount(shape);
-        if (count < 0 || count > Integer.MAX_VALUE - 8) {
+        int itemSize = itemSize(descr);
+        if (count < 0 || count > (Integer.MAX_VALUE - 8) / itemSize) {
             throw new FormatException(source, "shape " + shapeRepr(shape) + " is invalid or too large to hold in one Java array");
         }
-        int itemSize = itemSize(descr);
-        long dataStart = prefix + headerLength;
-        long expected = count * itemSize;
-        long found = bytes.length - dataStart;
-        if (found != expected) {
-            throw new FormatException(source, (found < expected ? "truncated" : "trailing bytes") + ": shape "
-                    + shapeRepr(shape) + " of " + descr + " needs " + expected + " data bytes, found " + found);
+        check.check(descr, shape.clone());
+        int expected = (int) count * itemSize;
+        byte[] bytes = in.readNBytes(expected);
+        if (bytes.length < expected) {
+            throw new FormatException(source, "truncated: shape " + shapeRepr(shape) + " of " + descr + " needs " + expected
+                    + " data bytes, found " + bytes.length);
         }
-        double[] data = decode(buf.position((int) dataStart), descr, (int) count);
+        if (in.read() >= 0) {
+            throw new FormatException(source, "trailing bytes: shape " + shapeRepr(shape) + " of " + descr + " needs " + expected
+                    + " data bytes, found more");
+        }
+        double[] data = decode(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), descr, (int) count);
         if (fortran && shape.length > 1) {
             data = fortranToC(data, shape);
         }
@@ -289,7 +338,7 @@ public final class Npy {
         return n;
     }
 
-    private static int itemSize(String descr) {
+    static int itemSize(String descr) {
         return switch (descr) {
             case "<f8", "<i8" -> 8;
             case "<f4", "<i4" -> 4;

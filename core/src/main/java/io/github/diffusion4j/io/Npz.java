@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
@@ -108,57 +107,166 @@ public final class Npz {
     public static Stats readStats(Path file) throws IOException {
         String source = file.getFileName().toString();
         try (ZipFile zip = open(file)) {
-            Npy.Array mu = entry(zip, source, "mu");
-            Npy.Array sigma = entry(zip, source, "sigma");
-            requireFloat(source, "mu", mu);
-            requireFloat(source, "sigma", sigma);
-            long[] ms = mu.shape();
-            long[] ss = sigma.shape();
-            if (ms.length != 1) {
-                throw new Npy.FormatException(source + ": mu.npy", "shape " + Npy.shapeRepr(ms) + ", expected (d,)");
-            }
-            if (ss.length != 2 || ss[0] != ms[0] || ss[1] != ms[0]) {
-                throw new Npy.FormatException(source + ": sigma.npy", "shape " + Npy.shapeRepr(ss)
-                        + ", expected (" + ms[0] + ", " + ms[0] + ") to match mu.npy's " + Npy.shapeRepr(ms));
-            }
+            long[][] muShape = new long[1][];
+            Npy.Array mu = entry(zip, source, "mu", (descr, ms) -> {
+                requireFloat(source, "mu", descr);
+                if (ms.length != 1) {
+                    throw new Npy.FormatException(source + ": mu.npy", "shape " + Npy.shapeRepr(ms) + ", expected (d,)");
+                }
+                if (ms[0] < 1 || ms[0] > MAX_FEATURES) {
+                    throw new Npy.FormatException(source + ": mu.npy", "shape " + Npy.shapeRepr(ms) + ": d must be in 1.."
+                            + MAX_FEATURES);
+                }
+                muShape[0] = ms;
+            });
+            long[] ms = muShape[0];
+            Npy.Array sigma = entry(zip, source, "sigma", (descr, ss) -> {
+                requireFloat(source, "sigma", descr);
+                if (ss.length != 2 || ss[0] != ms[0] || ss[1] != ms[0]) {
+                    throw new Npy.FormatException(source + ": sigma.npy", "shape " + Npy.shapeRepr(ss)
+                            + ", expected (" + ms[0] + ", " + ms[0] + ") to match mu.npy's " + Npy.shapeRepr(ms));
+                }
+            });
+            requireFinite(source + ": mu.npy", mu);
+            requireFinite(source + ": sigma.npy", sigma);
             return new Stats(mu.data(), sigma.toMatrix());
         }
     }
 
-    private static void requireFloat(String source, String name, Npy.Array array) throws Npy.FormatException {
-        if (!array.descr().equals("<f8") && !array.descr().equals("<f4")) {
+    /**
+     * Largest feature dimension d of statistics read (Inception-v3's pool3, the largest feature
+     * pytorch-fid offers): sigma holds d² values, so this bounds what a small, highly compressed
+     * file can make the reader inflate (32 MiB) and what checking it costs.
+     */
+    public static final int MAX_FEATURES = 2048;
+
+    /**
+     * Largest magnitude of a statistic: squares and d-term sums of larger values overflow double
+     * precision in the Fréchet distance (eigendecompositions then fail to converge).
+     */
+    public static final double MAX_MAGNITUDE = 1e100;
+
+    private static void requireFinite(String where, Npy.Array array) throws Npy.FormatException {
+        double[] v = array.data();
+        long[] shape = array.shape();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i]) || Math.abs(v[i]) > MAX_MAGNITUDE) {
+                String index = shape.length == 2 ? "[" + i / shape[1] + ", " + i % shape[1] + "]" : "[" + i + "]";
+                throw new Npy.FormatException(where, "entry " + index + " is " + v[i]
+                        + (Double.isFinite(v[i]) ? ", beyond the " + MAX_MAGNITUDE + " that statistics may reach" : "")
+                        + "; statistics must be finite");
+            }
+        }
+    }
+
+    private static void requireFloat(String source, String name, String descr) throws Npy.FormatException {
+        if (!descr.equals("<f8") && !descr.equals("<f4")) {
             throw new Npy.FormatException(source + ": " + name + SUFFIX,
-                    "dtype '" + array.descr() + "' is not a float type (expected <f8 or <f4)");
+                    "dtype '" + descr + "' is not a float type (expected <f8 or <f4)");
         }
     }
 
     private static ZipFile open(Path file) throws IOException {
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new Npy.FormatException(file.getFileName().toString(), "not a regular file");
+        }
         try {
             return new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (java.nio.file.FileSystemException | java.io.FileNotFoundException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) { // ZipException, EOFException; IAE: a malformed entry name
             throw new Npy.FormatException(file.getFileName().toString(), "not a zip archive (" + e.getMessage() + ")");
         }
     }
 
     private static Npy.Array entry(ZipFile zip, String source, String name) throws IOException {
-        ZipEntry entry = zip.getEntry(name + SUFFIX);
+        return entry(zip, source, name, Npy.HeaderCheck.NONE);
+    }
+
+    private static Npy.Array entry(ZipFile zip, String source, String name, Npy.HeaderCheck check) throws IOException {
+        ZipEntry entry;
+        try {
+            entry = zip.getEntry(name + SUFFIX);
+        } catch (IllegalArgumentException e) {
+            throw new Npy.FormatException(source, "not a zip archive (" + e.getMessage() + ")");
+        }
         if (entry == null) {
             List<String> names = new ArrayList<>();
             zip.stream().forEach(e -> names.add(e.getName()));
             throw new Npy.FormatException(source, "no entry '" + name + SUFFIX + "' (entries: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
         }
-        return read(zip, entry, source);
+        return read(zip, entry, source, check);
     }
 
     private static Npy.Array read(ZipFile zip, ZipEntry entry, String source) throws IOException {
+        return read(zip, entry, source, Npy.HeaderCheck.NONE);
+    }
+
+    /**
+     * Reads one entry as a stream: the {@code .npy} header is inflated and checked (by
+     * {@code check}, and against the entry's declared size) before its data; the CRC-32 and size of
+     * what was inflated must match the zip directory, as {@code numpy.load} (Python's zipfile)
+     * requires.
+     */
+    private static Npy.Array read(ZipFile zip, ZipEntry entry, String source, Npy.HeaderCheck check) throws IOException {
         String where = source + ": " + entry.getName();
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(entry)) {
-            bytes = in.readAllBytes();
-        } catch (ZipException e) {
+        long declared = entry.getSize();
+        Npy.HeaderCheck sized = (descr, shape) -> {
+            check.check(descr, shape);
+            long dataBytes = Npy.elementCount(shape) * Npy.itemSize(descr);
+            if (declared >= 0 && dataBytes > declared) {
+                throw new Npy.FormatException(where, "shape " + Npy.shapeRepr(shape) + " of " + descr + " needs " + dataBytes
+                        + " data bytes but the archive declares the entry as " + declared + " bytes");
+            }
+        };
+        CRC32 crc = new CRC32();
+        Npy.Array array;
+        long inflated;
+        try (InputStream raw = zip.getInputStream(entry);
+                CountingCheckedStream in = new CountingCheckedStream(new java.io.BufferedInputStream(raw, 1 << 16), crc)) {
+            array = Npy.read(in, where, sized);
+            inflated = in.count;
+        } catch (Npy.FormatException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) { // ZipException, EOFException from the inflater
             throw new Npy.FormatException(where, "corrupt entry (" + e.getMessage() + ")");
         }
-        return Npy.read(bytes, where);
+        if (declared >= 0 && inflated != declared) {
+            throw new Npy.FormatException(where, "corrupt entry (inflates to " + inflated + " bytes, the archive declares " + declared + ")");
+        }
+        if (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc()) {
+            throw new Npy.FormatException(where, String.format("corrupt entry (CRC-32 %08x, the archive declares %08x)",
+                    crc.getValue(), entry.getCrc()));
+        }
+        return array;
+    }
+
+    /** A CRC-32-checking stream that also counts the bytes read. */
+    private static final class CountingCheckedStream extends java.util.zip.CheckedInputStream {
+        long count;
+
+        CountingCheckedStream(InputStream in, CRC32 crc) {
+            super(in, crc);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
     }
 }

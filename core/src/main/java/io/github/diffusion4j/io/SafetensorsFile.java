@@ -63,6 +63,10 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws SafetensorsFormatException if the file is not valid safetensors
      */
     public static SafetensorsFile open(Path path) throws IOException {
+        if (java.nio.file.Files.exists(path) && !java.nio.file.Files.isRegularFile(path)) {
+            // a directory, FIFO or device: opening a FIFO would block until a writer appears
+            throw new SafetensorsFormatException(path, "not a regular file");
+        }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return new SafetensorsFile(path, channel);
@@ -74,6 +78,16 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The file this was opened from. */
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String toString() {
+        return path.getFileName().toString();
     }
 
     /** The {@code __metadata__} strings, empty if there are none. */
@@ -90,7 +104,7 @@ public final class SafetensorsFile implements AutoCloseable {
     public TensorEntry entry(String name) {
         TensorEntry entry = byName.get(name);
         if (entry == null) {
-            throw new IllegalArgumentException(path.getFileName() + ": no tensor named '" + name + "'");
+            throw new InputException(path.getFileName() + ": no tensor named '" + name + "'");
         }
         return entry;
     }
@@ -175,7 +189,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private DType dtypeOf(String name, Set<DType> allowed, String kind) {
         DType dtype = entry(name).dtype();
         if (!allowed.contains(dtype)) {
-            throw new IllegalArgumentException(path.getFileName() + ": tensor '" + name + "' has dtype " + dtype
+            throw new InputException(path.getFileName() + ": tensor '" + name + "' has dtype " + dtype
                     + ", not one of the " + kind + " dtypes " + allowed);
         }
         return dtype;

@@ -27,9 +27,9 @@ public record Checkpoint(Path file, ExperimentConfig config, Network network, Pr
         try (SafetensorsFile f = SafetensorsFile.open(file); PointerScope scope = new PointerScope()) {
             String yaml = f.metadata().get("config");
             if (yaml == null) {
-                throw new IllegalArgumentException(file + ": no 'config' in the metadata; not a diffusion4j checkpoint");
+                throw new io.github.diffusion4j.io.InputException(file + ": no 'config' in the metadata; not a diffusion4j checkpoint");
             }
-            ExperimentConfig cfg = ConfigLoader.parse(yaml);
+            ExperimentConfig cfg = ConfigLoader.parse(yaml, file);
             Network net = Networks.build(cfg.model(), cfg.data());
             String prefix = f.metadata().containsKey("format") ? "ema." : "";
             net.loadParameters(TrainState.section(f, file, prefix, net.namedParameters()));
@@ -45,7 +45,7 @@ public record Checkpoint(Path file, ExperimentConfig config, Network network, Pr
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().matches("ema-\\d+\\.safetensors"))
                     .max(Comparator.comparing(p -> p.getFileName().toString()))
-                    .orElseThrow(() -> new IllegalArgumentException(dir + ": no ema-*.safetensors checkpoint in this directory"));
+                    .orElseThrow(() -> new io.github.diffusion4j.io.InputException(dir + ": no ema-*.safetensors checkpoint in this directory"));
         }
     }
 }

@@ -42,13 +42,13 @@ final class CheckpointEvaluation implements AutoCloseable {
                 : base.equals("mnist") || base.equals("fashion-mnist") ? base + ":test" : dataset;
         String features = !e.features().isBlank() ? e.features() : base + "-v1";
         if (!FeatureNetworks.names().contains(features)) {
-            throw new IllegalArgumentException("config key 'evaluation.features': no feature network '" + features + "' (known: "
+            throw new io.github.diffusion4j.io.InputException("config key 'evaluation.features': no feature network '" + features + "' (known: "
                     + String.join(", ", FeatureNetworks.names()) + ")");
         }
         FeatureNetwork net = FeatureNetworks.load(features);
         if (net.inputResolution() != cfg.data().resolution() || net.inputChannels() != cfg.data().channels()) {
             net.close();
-            throw new IllegalArgumentException("config key 'evaluation.features': " + features + " takes " + net.inputChannels() + "x"
+            throw new io.github.diffusion4j.io.InputException("config key 'evaluation.features': " + features + " takes " + net.inputChannels() + "x"
                     + net.inputResolution() + " images but the model makes " + cfg.data().channels() + "x" + cfg.data().resolution());
         }
         ImageDataset reference = Datasets.resolve(ref, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());

@@ -50,7 +50,7 @@ public final class RunDirectory {
     /** An existing run directory. */
     public static RunDirectory open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a run directory");
+            throw new io.github.diffusion4j.io.InputException(dir + ": not a run directory");
         }
         return new RunDirectory(dir);
     }

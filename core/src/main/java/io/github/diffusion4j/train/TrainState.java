@@ -35,10 +35,14 @@ public record TrainState(long step, long imagesSeen, long adamSteps, String conf
     public static TrainState read(SafetensorsFile f) {
         Map<String, String> m = f.metadata();
         if (!FORMAT.equals(m.get("format"))) {
-            throw new IllegalArgumentException(f + ": not a diffusion4j training state (format '" + m.get("format") + "')");
+            throw new io.github.diffusion4j.io.InputException(f + ": not a diffusion4j training state (format '" + m.get("format") + "')");
         }
-        return new TrainState(Long.parseLong(m.get("step")), Long.parseLong(m.get("imagesSeen")),
-                Long.parseLong(m.get("adamSteps")), m.get("config"));
+        try {
+            return new TrainState(Long.parseLong(m.get("step")), Long.parseLong(m.get("imagesSeen")),
+                    Long.parseLong(m.get("adamSteps")), m.get("config"));
+        } catch (NumberFormatException e) {
+            throw new io.github.diffusion4j.io.InputException(f + ": training state metadata step, imagesSeen and adamSteps must be integers");
+        }
     }
 
     /**
@@ -54,11 +58,16 @@ public record TrainState(long step, long imagesSeen, long adamSteps, String conf
             try {
                 e = f.entry(name);
             } catch (IllegalArgumentException missing) {
-                throw new IllegalArgumentException(file.getFileName() + " does not match the config: it has no tensor '" + name + "'");
+                throw new io.github.diffusion4j.io.InputException(file.getFileName() + " does not match the config: it has no tensor '" + name + "'");
             }
             if (!Arrays.equals(e.shape(), t.getValue().shape())) {
-                throw new IllegalArgumentException(file.getFileName() + " does not match the config: tensor '" + name + "' is "
+                throw new io.github.diffusion4j.io.InputException(file.getFileName() + " does not match the config: tensor '" + name + "' is "
                         + Arrays.toString(e.shape()) + " but the model has " + Arrays.toString(t.getValue().shape()));
+            }
+            io.github.diffusion4j.io.DType want = TensorFiles.dtypeOf(t.getValue().scalar_type());
+            if (e.dtype() != want) {
+                throw new io.github.diffusion4j.io.InputException(file.getFileName() + " does not match the config: tensor '" + name
+                        + "' is " + e.dtype() + " but the model's is " + want);
             }
             out.put(t.getKey(), TensorFiles.read(f, name));
         }
@@ -67,7 +76,7 @@ public record TrainState(long step, long imagesSeen, long adamSteps, String conf
         if (extra > 0) {
             String first = f.tensors().stream().map(TensorEntry::name).filter(n -> n.startsWith(prefix))
                     .filter(n -> !targets.containsKey(n.substring(prefix.length()))).findFirst().orElseThrow();
-            throw new IllegalArgumentException(file.getFileName() + " does not match the config: unexpected tensor '" + first + "'");
+            throw new io.github.diffusion4j.io.InputException(file.getFileName() + " does not match the config: unexpected tensor '" + first + "'");
         }
         return out;
     }

@@ -158,11 +158,11 @@ public final class Trainer implements AutoCloseable {
     private void checkData() {
         var d = cfg.data();
         if (data.channels() != d.channels() || data.height() != d.resolution() || data.width() != d.resolution()) {
-            throw new IllegalArgumentException("dataset '" + d.dataset() + "' gives " + data.channels() + "x" + data.height() + "x"
+            throw new io.github.diffusion4j.config.ConfigException("dataset '" + d.dataset() + "' gives " + data.channels() + "x" + data.height() + "x"
                     + data.width() + " images but the config asks for " + d.channels() + "x" + d.resolution() + "x" + d.resolution());
         }
         if (cfg.model().classes() > 0 && data.numClasses() != cfg.model().classes()) {
-            throw new IllegalArgumentException("config key 'model.classes' is " + cfg.model().classes() + " but dataset '"
+            throw new io.github.diffusion4j.config.ConfigException("config key 'model.classes' is " + cfg.model().classes() + " but dataset '"
                     + d.dataset() + "' has " + data.numClasses() + " classes");
         }
     }

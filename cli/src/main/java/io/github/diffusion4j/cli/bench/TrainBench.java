@@ -74,7 +74,7 @@ final class TrainBench implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String p : precisions) {
             if (!p.equals("fp32") && !p.equals("bf16")) {
-                throw new IllegalArgumentException("--precision: unknown '" + p + "' (expected fp32 or bf16)");
+                throw new io.github.diffusion4j.cli.UserException("--precision: unknown '" + p + "' (expected fp32 or bf16)");
             }
             ExperimentConfig cfg = ConfigLoader.load(config, List.of("training.bf16=" + p.equals("bf16"), "training.batch=" + b));
             double tFull = medianStep(cfg, b);

@@ -81,7 +81,7 @@ public final class FeatureNetworks {
      */
     static <T> T withVerifiedFile(String name, String expected, FileReader<T> reader) {
         if (expected == null) {
-            throw new IllegalArgumentException("unknown feature network '" + name + "'; known: " + names()
+            throw new io.github.diffusion4j.io.InputException("unknown feature network '" + name + "'; known: " + names()
                     + " (InceptionV3 is loaded from a user-supplied file with InceptionV3.load)");
         }
         String res = resource(name);
@@ -132,7 +132,7 @@ public final class FeatureNetworks {
                 net.load(values);
             } catch (RuntimeException e) {
                 net.close();
-                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+                throw new io.github.diffusion4j.io.InputException(file + ": " + e.getMessage(), e);
             }
             return net;
         }
@@ -144,7 +144,7 @@ public final class FeatureNetworks {
         String classes = meta.get("num_classes");
         String spatial = meta.get("spatial");
         if (stages == null || input == null || classes == null || spatial == null) {
-            throw new IllegalArgumentException(file + " is not a SmallClassifier weight file (metadata needs stages, "
+            throw new io.github.diffusion4j.io.InputException(file + " is not a SmallClassifier weight file (metadata needs stages, "
                     + "input, num_classes and spatial)");
         }
         try {
@@ -153,7 +153,7 @@ public final class FeatureNetworks {
             return SmallClassifier.Architecture.parse(stages, Integer.parseInt(chw[0]), Integer.parseInt(chw[1]),
                     Integer.parseInt(classes), Integer.parseInt(sp[0]), Integer.parseInt(sp[1]));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": bad SmallClassifier metadata " + meta + ": " + e.getMessage(), e);
+            throw new io.github.diffusion4j.io.InputException(file + ": bad SmallClassifier metadata " + meta + ": " + e.getMessage(), e);
         }
     }
 

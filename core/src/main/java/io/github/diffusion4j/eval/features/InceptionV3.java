@@ -244,7 +244,7 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
             if (!problems.isEmpty()) {
                 int shown = Math.min(problems.size(), 20);
                 String more = problems.size() > shown ? "; … and " + (problems.size() - shown) + " more" : "";
-                throw new IllegalArgumentException(file + " does not hold the FID Inception weights ("
+                throw new io.github.diffusion4j.io.InputException(file + " does not hold the FID Inception weights ("
                         + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "): "
                         + String.join("; ", problems.subList(0, shown)) + more);
             }
