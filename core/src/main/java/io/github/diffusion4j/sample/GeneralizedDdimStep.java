@@ -18,7 +18,8 @@ public record GeneralizedDdimStep(SignalBasis basis) {
 
     /**
      * x at σ' from {@code x} at σ and the denoiser's x̂₀ ({@code denoised}), adding fresh noise
-     * σ_up·n from {@code noise} when {@code sigmaUp} &gt; 0 (float64 in, float64 out).
+     * σ_up·n from {@code noise} when {@code sigmaUp} &gt; 0 ({@code noise} is not used, and may be
+     * {@code null}, when it is 0); float64 in, float64 out.
      */
     public Tensor apply(Tensor x, Tensor denoised, double sigma, double sigmaNext, double sigmaUp, NoiseSource noise) {
         double down = Math.sqrt(Math.max(sigmaNext * sigmaNext - sigmaUp * sigmaUp, 0.0));
