@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.DataCache;
@@ -102,9 +103,9 @@ final class DemoCommand implements Callable<Integer> {
             sb.append(String.format("  real-vs-real floor (train vs test): FD %.3f, KID %.5f%n", floor.get("fd"), floor.get("kid")));
             long[] seeds = java.util.stream.LongStream.range(0, EVAL_N).toArray();
             for (double w : new double[] {1.0, 2.0}) {
-                Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {1, res, res},
-                        cfg.sampling().sampler(), cfg.sampling().steps());
-                Evaluator.Measured m = Evaluator.ofSamples(net, gen, seeds, 50, seed -> seed % 10, 1, res, test.classNames());
+                Generator gen = SamplerAssembly.generator(ck.denoiser(), SamplerAssembly.overridden(cfg.sampling(), null, null, w),
+                        new long[] {1, res, res}, cfg.model().classes());
+                Evaluator.Measured m = Evaluator.ofSamples(net, gen, seeds, 50, test.classNames());
                 Map<String, Object> r = Evaluator.compare(real, m, which, null);
                 sb.append(String.format("  guidance w = %.0f: FD %.3f, KID %.5f, label accuracy %.3f%n", w, r.get("fd"), r.get("kid"),
                         r.get("labelAccuracy")));

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.data.DataCache;
 import io.github.diffusion4j.data.Datasets;
 import io.github.diffusion4j.data.ImageDataset;
@@ -13,14 +14,13 @@ import io.github.diffusion4j.eval.features.FeatureNetworks;
 import io.github.diffusion4j.eval.features.InceptionV3;
 import io.github.diffusion4j.io.Npz;
 import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.Samplers;
 import io.github.diffusion4j.train.Checkpoint;
-import io.github.diffusion4j.train.SampleGrid;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongUnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,6 +72,12 @@ final class EvalCommand implements Callable<Integer> {
         if (guidance != null && !(Double.isFinite(guidance) && guidance >= 0)) {
             throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
         }
+        if (sampler != null && !Samplers.NAMES.contains(sampler)) {
+            throw new UserException("--sampler: unknown sampler '" + sampler + "' (expected one of " + String.join(", ", Samplers.NAMES) + ")");
+        }
+        if (steps != null && steps < 1) {
+            throw new UserException("--steps must be >= 1");
+        }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
         Checkpoint ck = Checkpoint.load(checkpoint);
@@ -81,14 +87,12 @@ final class EvalCommand implements Callable<Integer> {
         ImageDataset real = Datasets.resolve(refName, res, cfg.data().channels() == 1, DataCache.defaultDir());
         int classes = cfg.model().classes();
         double w = guidance != null ? guidance : cfg.sampling().guidance();
-        Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {cfg.data().channels(), res, res},
-                sampler != null ? sampler : cfg.sampling().sampler(), steps != null ? steps : cfg.sampling().steps());
-        LongUnaryOperator labelOf = classes == 0 ? null
-                : seed -> SampleCommand.labelOf(seed, classes);
+        Generator gen = SamplerAssembly.generator(ck.denoiser(), SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w),
+                SamplerAssembly.sampleShape(cfg.data()), classes);
         long t0 = System.nanoTime();
         try (FeatureNetwork net = featureNetwork(features, refName)) {
             Measured realM = Evaluator.ofDataset(net, real, Math.min(real.size(), seedList.length), 0);
-            Measured genM = Evaluator.ofSamples(net, gen, seedList, batch, labelOf, cfg.data().channels(), res, real.classNames());
+            Measured genM = Evaluator.ofSamples(net, gen, seedList, batch, real.classNames());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", ck.file().toString());
             out.put("reference", refName);

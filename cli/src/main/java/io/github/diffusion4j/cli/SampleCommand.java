@@ -1,10 +1,12 @@
 package io.github.diffusion4j.cli;
 
-import io.github.diffusion4j.engine.CounterRng;
+import io.github.diffusion4j.assemble.SamplerAssembly;
+import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.io.ImageGrid;
 import io.github.diffusion4j.sample.Generator;
 import io.github.diffusion4j.sample.Samplers;
+import io.github.diffusion4j.sample.StepListener;
 import io.github.diffusion4j.train.Checkpoint;
 import io.github.diffusion4j.train.SampleGrid;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.LongUnaryOperator;
 import org.bytedeco.pytorch.NoGradGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +23,6 @@ import picocli.CommandLine.Option;
 /** {@code d4j sample}: one PNG per seed, identical whatever the batch size, and an optional grid. */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate images from a checkpoint.")
 final class SampleCommand implements Callable<Integer> {
-    private static final long LABEL_STREAM = 0xC1A55;
-
     @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR|FILE", description = "A run directory or a .safetensors checkpoint.")
     Path checkpoint;
 
@@ -39,7 +38,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--sampler", description = "heun, euler, ddim, euler_a or dpmpp_2m (default: the config's).")
     String sampler;
 
-    @Option(names = "--class", paramLabel = "C", description = "Class label for every sample (default: drawn per seed).")
+    @Option(names = "--class", paramLabel = "C", description = "Class label for every sample (default: seed mod the number of classes).")
     Integer classLabel;
 
     @Option(names = "--guidance", paramLabel = "W", description = "Classifier-free guidance weight w; 1 = none (default: the config's).")
@@ -53,11 +52,6 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
-
-    /** The class label drawn for {@code seed} when none is given: a pure function of the seed. */
-    static long labelOf(long seed, int classes) {
-        return (long) (CounterRng.uniform(CounterRng.streamKey(seed, LABEL_STREAM), 0) * classes);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -85,18 +79,17 @@ final class SampleCommand implements Callable<Integer> {
         if (w != 1.0 && classes == 0) {
             throw new UserException("--guidance needs a class-conditional model");
         }
-        String samplerName = sampler != null ? sampler : cfg.sampling().sampler();
-        int n = steps != null ? steps : cfg.sampling().steps();
-        long[] shape = {cfg.data().channels(), cfg.data().resolution(), cfg.data().resolution()};
-        Generator g = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, shape, samplerName, n);
-        LongUnaryOperator labelOf = classes == 0 ? null
-                : classLabel != null ? seed -> classLabel
-                : seed -> labelOf(seed, classes);
+        SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w);
+        long[] shape = SamplerAssembly.sampleShape(cfg.data());
+        Generator g = SamplerAssembly.generator(ck.denoiser(), sampling, shape, classes);
+        if (classLabel != null) {
+            g = g.withLabels(seed -> classLabel);
+        }
         Map<Long, double[]> images = new TreeMap<>();
         List<String> files = new ArrayList<>();
         long t0 = System.nanoTime();
         try (NoGradGuard guard = new NoGradGuard()) {
-            g.generate(seedList, batch, labelOf, io.github.diffusion4j.sample.StepListener.NONE, (seed, values) -> {
+            g.generate(seedList, batch, StepListener.NONE, (seed, values) -> {
                 Path file = outDir.resolve(String.format("seed-%06d.png", seed));
                 ImageGrid.writePng(ImageGrid.image(values, (int) shape[0], (int) shape[1], (int) shape[2]), file);
                 files.add(file.toString());
@@ -113,8 +106,8 @@ final class SampleCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", ck.file().toString());
-            out.put("sampler", samplerName);
-            out.put("steps", n);
+            out.put("sampler", sampling.sampler());
+            out.put("steps", sampling.steps());
             out.put("guidance", w);
             out.put("images", files);
             out.put("grid", grid == null ? null : grid.toString());

@@ -4,7 +4,7 @@ import io.github.diffusion4j.data.EpochOrder;
 import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.eval.features.FeatureNetwork;
 import io.github.diffusion4j.io.ImageGrid;
-import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.SampleSource;
 import io.github.diffusion4j.sample.StepListener;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongUnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 
@@ -61,27 +60,36 @@ public final class Evaluator {
         return new Measured(subset, run(net, subset));
     }
 
-    /** One sample per seed from {@code gen}, quantised to 8 bits, with the requested labels, and their outputs. */
-    public static Measured ofSamples(FeatureNetwork net, Generator gen, long[] seeds, int batch, LongUnaryOperator labelOf,
-            int channels, int resolution, List<String> classNames) {
+    /**
+     * One sample per seed from {@code source}, quantised to 8 bits, labelled with the class each was
+     * drawn for (when the source is class-conditional), and their outputs.
+     */
+    public static Measured ofSamples(FeatureNetwork net, SampleSource source, long[] seeds, int batch, List<String> classNames) {
+        long[] shape = source.sampleShape();
+        if (shape.length != 3 || shape[1] != shape[2]) {
+            throw new IllegalArgumentException("need square [C, H, W] samples, got " + Arrays.toString(shape));
+        }
+        int channels = (int) shape[0];
+        int resolution = (int) shape[1];
         int per = channels * resolution * resolution;
+        boolean conditional = source.classConditional();
         byte[] pixels = new byte[seeds.length * per];
         int[] labels = new int[seeds.length];
         Map<Long, Integer> position = new LinkedHashMap<>();
         for (int i = 0; i < seeds.length; i++) {
             position.put(seeds[i], i);
-            labels[i] = labelOf == null ? 0 : (int) labelOf.applyAsLong(seeds[i]);
+            labels[i] = conditional ? (int) source.labelOf(seeds[i]) : 0;
         }
         try (NoGradGuard guard = new NoGradGuard()) {
-            gen.generate(seeds, batch, labelOf, StepListener.NONE, (seed, values) -> {
+            source.generate(seeds, batch, StepListener.NONE, (seed, values) -> {
                 int at = position.get(seed) * per;
                 for (int k = 0; k < per; k++) {
                     pixels[at + k] = (byte) ImageGrid.quantise(values[k]);
                 }
             });
         }
-        ImageDataset images = new ImageDataset(pixels, labelOf == null ? null : labels, channels, resolution, resolution,
-                labelOf == null ? List.of() : classNames);
+        ImageDataset images = new ImageDataset(pixels, conditional ? labels : null, channels, resolution, resolution,
+                conditional ? classNames : List.of());
         return new Measured(images, run(net, images));
     }
 

@@ -10,7 +10,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * DDIM(η) (Song et al. 2021, Eq. 12, 16) written in EDM units: with ε̂ = (x − x̂₀)/σ,
  * σ_up = η·√(σ'²(σ²−σ'²)/σ²) and σ_down = √(σ'² − σ_up²), x' = x̂₀ + σ_down ε̂ + σ_up n.
  * Dividing DDIM's VP update by √ᾱ' gives exactly this; η = 0 is deterministic DDIM and η = 1 is
- * ancestral sampling, which is also k-diffusion's Euler-ancestral step for step.
+ * ancestral sampling, which is also k-diffusion's Euler-ancestral step for step. Each step is
+ * {@link GeneralizedDdimStep#EDM}, the generalised step in the pixel basis with α ≡ 1.
  */
 public record AncestralSampler(double eta) implements Sampler {
     public AncestralSampler {
@@ -45,13 +46,7 @@ public record AncestralSampler(double eta) implements Sampler {
             double sigmaNext = sigmas[step + 1];
             Tensor x64 = xCur.to(ScalarType.Double);
             Tensor denoised = d.denoise(x64, sigma, cond);
-            double up = sigmaUp(sigma, sigmaNext);
-            double down = Math.sqrt(Math.max(sigmaNext * sigmaNext - up * up, 0.0));
-            Tensor eps = x64.sub(denoised).div(Sampling.s(sigma));
-            Tensor xNext = denoised.add(eps.mul(Sampling.s(down)));
-            if (up > 0) {
-                xNext = xNext.add(noise.randn(EdmSampler.sampleShape(xCur)).mul(Sampling.s(up)));
-            }
+            Tensor xNext = GeneralizedDdimStep.EDM.apply(x64, denoised, sigma, sigmaNext, sigmaUp(sigma, sigmaNext), noise);
             listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
             return xNext;
         });

@@ -3,6 +3,8 @@ package io.github.diffusion4j.sample;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.engine.NoiseSource;
+import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -12,48 +14,39 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * and D̃ = D_i on the first step and on the final step to σ = 0.
  */
 public record DpmSolverPlusPlus2M() implements Sampler {
+    /** x and the previous step's x̂₀ ({@code null} before the first step). */
+    private record History(Tensor x, Tensor previous) implements SamplerLoop.State {
+        @Override
+        public List<Tensor> tensors() {
+            return Arrays.asList(x, previous);
+        }
+    }
+
     @Override
     public Tensor sample(Denoiser d, Tensor xStart, double[] sigmas, Conditioning cond, NoiseSource noise,
             StepListener listener) {
         int n = sigmas.length - 1;
-        Tensor x = xStart;
-        Tensor previous = null;
-        for (int i = 0; i < n; i++) {
-            final Tensor xCur = x;
-            final Tensor denoisedPrev = previous;
-            final int step = i;
-            Tensor[] kept = SamplerLoop.step(() -> {
-                double sigma = sigmas[step];
-                double sigmaNext = sigmas[step + 1];
-                Tensor x64 = xCur.to(ScalarType.Double);
-                Tensor denoised = d.denoise(x64, sigma, cond);
-                Tensor xNext;
-                if (sigmaNext == 0) {
-                    xNext = denoised.clone();
-                } else {
-                    double h = Math.log(sigma) - Math.log(sigmaNext);
-                    Tensor target = denoised;
-                    if (denoisedPrev != null) {
-                        double hLast = Math.log(sigmas[step - 1]) - Math.log(sigma);
-                        double r = hLast / h;
-                        target = denoised.mul(Sampling.s(1 + 1 / (2 * r))).sub(denoisedPrev.mul(Sampling.s(1 / (2 * r))));
-                    }
-                    xNext = x64.mul(Sampling.s(sigmaNext / sigma)).sub(target.mul(Sampling.s(Math.expm1(-h))));
+        return SamplerLoop.run(new History(xStart, null), n, (step, state) -> {
+            double sigma = sigmas[step];
+            double sigmaNext = sigmas[step + 1];
+            Tensor x64 = state.x().to(ScalarType.Double);
+            Tensor denoised = d.denoise(x64, sigma, cond);
+            Tensor xNext;
+            if (sigmaNext == 0) {
+                xNext = denoised.clone();
+            } else {
+                double h = Math.log(sigma) - Math.log(sigmaNext);
+                Tensor target = denoised;
+                if (state.previous() != null) {
+                    double hLast = Math.log(sigmas[step - 1]) - Math.log(sigma);
+                    double r = hLast / h;
+                    target = denoised.mul(Sampling.s(1 + 1 / (2 * r))).sub(state.previous().mul(Sampling.s(1 / (2 * r))));
                 }
-                listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
-                return new Tensor[] {xNext, denoised};
-            });
-            SamplerLoop.release(x, xStart);
-            if (previous != null) {
-                previous.close();
+                xNext = x64.mul(Sampling.s(sigmaNext / sigma)).sub(target.mul(Sampling.s(Math.expm1(-h))));
             }
-            x = kept[0];
-            previous = kept[1];
-        }
-        if (previous != null) {
-            previous.close();
-        }
-        return SamplerLoop.finish(x, xStart);
+            listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
+            return new History(xNext, denoised);
+        });
     }
 
     @Override

@@ -38,15 +38,15 @@ public record EdmSampler(boolean secondOrder, Churn churn) implements Sampler {
             double sigmaHat = sigma + gamma * sigma;
             Tensor xHat = xCur.to(ScalarType.Double);
             if (gamma > 0) {
-                Tensor eps = noise.randn(sampleShape(xCur));
+                Tensor eps = noise.randn(Sampling.sampleShape(xCur));
                 xHat = xHat.add(eps.mul(Sampling.s(Math.sqrt(sigmaHat * sigmaHat - sigma * sigma) * churn.sNoise())));
             }
             Tensor denoised = d.denoise(xHat, sigmaHat, cond);
-            Tensor dCur = xHat.sub(denoised).div(Sampling.s(sigmaHat));
+            Tensor dCur = Sampling.toD(xHat, denoised, sigmaHat);
             Tensor xNext = xHat.add(dCur.mul(Sampling.s(sigmaNext - sigmaHat)));
             if (secondOrder && step < n - 1) {
                 Tensor denoised2 = d.denoise(xNext, sigmaNext, cond);
-                Tensor dPrime = xNext.sub(denoised2).div(Sampling.s(sigmaNext));
+                Tensor dPrime = Sampling.toD(xNext, denoised2, sigmaNext);
                 xNext = xHat.add(dCur.add(dPrime).mul(Sampling.s(0.5 * (sigmaNext - sigmaHat))));
             }
             listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
@@ -57,10 +57,5 @@ public record EdmSampler(boolean secondOrder, Churn churn) implements Sampler {
     @Override
     public int evaluations(int steps) {
         return secondOrder ? 2 * steps - 1 : steps;
-    }
-
-    static long[] sampleShape(Tensor x) {
-        long[] shape = x.shape();
-        return java.util.Arrays.copyOfRange(shape, 1, shape.length);
     }
 }

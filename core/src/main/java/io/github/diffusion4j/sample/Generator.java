@@ -4,25 +4,19 @@ import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.denoise.FixedBatchDenoiser;
 import io.github.diffusion4j.engine.SeededNoise;
-import io.github.diffusion4j.engine.ShutdownGuard;
-import io.github.diffusion4j.engine.Tensors;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Generates one sample per seed in batches (EDM {@code generate.py}): the start latent and every
- * stochastic step draw from the seed's own stream, so a seed's sample does not depend on the batch
- * size or on its position in the batch.
+ * The one-stage {@link SampleSource} (EDM {@code generate.py}): a denoiser, a sampler and its σ grid.
+ * The start latent and every stochastic step draw from the seed's own stream, so a seed's sample
+ * does not depend on the batch size or on its position in the batch. {@code labels} gives each
+ * seed's class label ({@code null}: unconditional); {@link #withClasses} sets the one rule
+ * ({@link SampleSource#labelOf(long, int)}).
  */
-public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, long[] sampleShape) {
-    /** Receives each finished sample as float64 values in C order. */
-    @FunctionalInterface
-    public interface Sink {
-        void accept(long seed, double[] values);
-    }
-
+public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, long[] sampleShape, LongUnaryOperator labels)
+        implements SampleSource {
     /** Rows per network evaluation, whatever the sampling batch (see {@link FixedBatchDenoiser}). */
     public static final int EVALUATION_BATCH = 8;
 
@@ -31,34 +25,56 @@ public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, lon
         sampleShape = sampleShape.clone();
     }
 
-    /**
-     * Samples every seed, {@code batch} at a time; {@code labelOf} gives each seed's class label
-     * ({@code null} for an unconditional model).
-     */
-    public void generate(long[] seeds, int batch, LongUnaryOperator labelOf, StepListener listener, Sink sink) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        int per = Math.toIntExact(Arrays.stream(sampleShape).reduce(1, Math::multiplyExact));
-        for (int from = 0; from < seeds.length; from += batch) {
-            long[] chunk = Arrays.copyOfRange(seeds, from, Math.min(seeds.length, from + batch));
-            ShutdownGuard.run(() -> {
-                sampleBatch(chunk, per, labelOf, listener, sink);
-                return null;
-            });
-        }
+    /** An unconditional generator. */
+    public Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, long[] sampleShape) {
+        this(denoiser, sampler, sigmas, sampleShape, null);
     }
 
-    private void sampleBatch(long[] chunk, int per, LongUnaryOperator labelOf, StepListener listener, Sink sink) {
-        try (PointerScope scope = new PointerScope()) {
-            SeededNoise noise = new SeededNoise(chunk);
-            Conditioning cond = labelOf == null ? Conditioning.NONE : Conditioning.classes(Arrays.stream(chunk).map(labelOf).toArray());
-            Tensor x = Sampling.start(noise, sigmas[0], sampleShape);
-            double[] values = Tensors.toDoubles(
-                    sampler.sample(new FixedBatchDenoiser(denoiser, EVALUATION_BATCH), x, sigmas, cond, noise, listener));
-            for (int i = 0; i < chunk.length; i++) {
-                sink.accept(chunk[i], Arrays.copyOfRange(values, i * per, (i + 1) * per));
-            }
+    /** The same generator with labels seed mod {@code classes} (the one rule), or unconditional when {@code classes} is 0. */
+    public Generator withClasses(int classes) {
+        return withLabels(classes == 0 ? null : seed -> SampleSource.labelOf(seed, classes));
+    }
+
+    /** The same generator with explicit labels per seed ({@code d4j sample --class}, a grid's rows), or unconditional for {@code null}. */
+    public Generator withLabels(LongUnaryOperator labels) {
+        return new Generator(denoiser, sampler, sigmas, sampleShape, labels);
+    }
+
+    @Override
+    public double[] sigmas() {
+        return sigmas.clone();
+    }
+
+    @Override
+    public long[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    @Override
+    public boolean classConditional() {
+        return labels != null;
+    }
+
+    @Override
+    public long labelOf(long seed) {
+        if (labels == null) {
+            throw new IllegalStateException("an unconditional generator has no labels");
         }
+        return labels.applyAsLong(seed);
+    }
+
+    @Override
+    public Samples sample(long[] seeds, StepListener listener) {
+        return sample(seeds, Start.PURE_NOISE, listener);
+    }
+
+    /** The samples of {@code seeds} from {@code start} (e.g. {@link Start.FromImage} for a relay stage), in the caller's scope. */
+    public Samples sample(long[] seeds, Start start, StepListener listener) {
+        SeededNoise noise = new SeededNoise(seeds);
+        long[] labelValues = labels == null ? null : Arrays.stream(seeds).map(labels).toArray();
+        Conditioning cond = labelValues == null ? Conditioning.NONE : Conditioning.classes(labelValues);
+        Tensor x = start.latent(noise, sigmas[0], sampleShape);
+        Denoiser fixed = new FixedBatchDenoiser(denoiser, EVALUATION_BATCH);
+        return new Samples(seeds.clone(), labelValues, sampler.sample(fixed, x, sigmas, cond, noise, listener));
     }
 }

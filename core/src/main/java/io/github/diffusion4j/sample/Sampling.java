@@ -1,19 +1,25 @@
 package io.github.diffusion4j.sample;
 
-import io.github.diffusion4j.engine.NoiseSource;
+import java.util.Arrays;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
-/** Small helpers for running a sampler from scratch. */
-public final class Sampling {
+/** Small helpers shared by the samplers. */
+final class Sampling {
     private Sampling() {}
 
-    /** The start latent x_0 = σ_0·n for a batch of samples of shape {@code sampleShape} (EDM {@code generate.py}). */
-    public static Tensor start(NoiseSource noise, double sigma0, long... sampleShape) {
-        Tensor n = noise.randn(sampleShape);
-        Tensor x = n.mul(s(sigma0));
-        n.close();
-        return x;
+    /**
+     * The probability-flow ODE's slope dx/dσ = (x − D(x; σ))/σ (Karras et al. 2022, Eq. 3 with
+     * σ(t) = t, s(t) = 1; k-diffusion's {@code to_d}), which is also DDIM's ε̂ in EDM units.
+     */
+    static Tensor toD(Tensor x, Tensor denoised, double sigma) {
+        return x.sub(denoised).div(s(sigma));
+    }
+
+    /** The shape of one sample of batch {@code x}: its shape without the batch dimension. */
+    static long[] sampleShape(Tensor x) {
+        long[] shape = x.shape();
+        return Arrays.copyOfRange(shape, 1, shape.length);
     }
 
     static Scalar s(double v) {

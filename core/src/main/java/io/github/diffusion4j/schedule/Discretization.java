@@ -8,6 +8,11 @@ public interface Discretization {
      */
     double[] sigmas(int steps);
 
+    /** This grid with every level ≥ {@code sigma} dropped and the final 0 kept (Relay's truncated grid, {@link TruncatedSigmas}). */
+    default Discretization truncatedAt(double sigma) {
+        return new TruncatedSigmas(this, sigma);
+    }
+
     /** Appends σ_N = 0 after {@code levels}; shared by every implementation. */
     static double[] withFinalZero(double[] levels) {
         double[] out = java.util.Arrays.copyOf(levels, levels.length + 1);

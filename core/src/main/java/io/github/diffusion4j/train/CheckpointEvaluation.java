@@ -1,5 +1,6 @@
 package io.github.diffusion4j.train;
 
+import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.DataCache;
 import io.github.diffusion4j.data.Datasets;
@@ -9,13 +10,15 @@ import io.github.diffusion4j.eval.Evaluator;
 import io.github.diffusion4j.eval.features.FeatureNetwork;
 import io.github.diffusion4j.eval.features.FeatureNetworks;
 import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.SampleSource;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.stream.LongStream;
 
 /**
  * FD, KID and label accuracy of the EMA model at a checkpoint ({@code evaluation.n} samples,
- * seeds 0..n−1, label = seed mod classes) against the reference data, for stats.jsonl.
+ * seeds 0..n−1, labelled by the one rule {@link SampleSource#labelOf(long, int)}, as {@code d4j eval}
+ * labels them) against the reference data, for stats.jsonl.
  */
 final class CheckpointEvaluation implements AutoCloseable {
     private final ExperimentConfig cfg;
@@ -57,13 +60,9 @@ final class CheckpointEvaluation implements AutoCloseable {
 
     /** The metrics of {@code emaDenoiser}'s samples. */
     Map<String, Object> measure(Denoiser emaDenoiser) {
-        int res = cfg.data().resolution();
-        int classes = cfg.model().classes();
-        Generator gen = SampleGrid.generator(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(),
-                new long[] {cfg.data().channels(), res, res}, cfg.sampling().sampler(), cfg.sampling().steps());
+        Generator gen = SamplerAssembly.generator(emaDenoiser, cfg);
         Evaluator.Measured m = Evaluator.ofSamples(net, gen, LongStream.range(0, cfg.evaluation().n()).toArray(),
-                cfg.training().batch(), classes == 0 ? null : seed -> seed % classes, cfg.data().channels(), res,
-                reference.classNames());
+                cfg.training().batch(), reference.classNames());
         return Evaluator.compare(real, m, EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID, Evaluator.Metric.ACC), null);
     }
 

@@ -1,18 +1,19 @@
 package io.github.diffusion4j.train;
 
+import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.io.ImageGrid;
-import io.github.diffusion4j.sample.Churn;
-import io.github.diffusion4j.sample.ClassifierFreeGuidance;
 import io.github.diffusion4j.sample.Generator;
-import io.github.diffusion4j.sample.Samplers;
 import io.github.diffusion4j.sample.StepListener;
-import io.github.diffusion4j.schedule.KarrasSigmas;
 import java.nio.file.Path;
 import java.util.stream.LongStream;
 
-/** A square grid of samples, seeds 0..n−1; for a class-conditional model, row r shows class r mod classes. */
+/**
+ * A square grid of samples, seeds 0..n−1 row-major; for a class-conditional model, row r shows
+ * class r mod classes. The grid names its labels explicitly (they follow the row, not the seed's
+ * label rule), so cell (r, c) is {@code d4j sample --seeds r·columns+c --class (r mod classes)}.
+ */
 public final class SampleGrid {
     private SampleGrid() {}
 
@@ -21,28 +22,19 @@ public final class SampleGrid {
         return (int) Math.ceil(Math.sqrt(n));
     }
 
-    /** The class label of {@code seed} in a grid of {@code columns} columns. */
+    /** The class label of {@code seed} in a grid of {@code columns} columns: its row mod {@code classes}. */
     public static long rowLabel(long seed, int columns, int classes) {
         return (seed / columns) % classes;
-    }
-
-    /** The sampler, σ grid and guidance a {@link SamplingConfig} names, around {@code denoiser}. */
-    public static Generator generator(Denoiser denoiser, SamplingConfig s, double guidance, long[] sampleShape,
-            String samplerName, int steps) {
-        Denoiser d = guidance == 1.0 ? denoiser : new ClassifierFreeGuidance(denoiser, guidance);
-        Churn churn = s.sChurn() > 0 ? new Churn(s.sChurn(), 0, Double.POSITIVE_INFINITY, 1) : Churn.NONE;
-        double[] sigmas = new KarrasSigmas(s.sigmaMin(), s.sigmaMax(), s.rho()).sigmas(steps);
-        return new Generator(d, Samplers.byName(samplerName, churn), sigmas, sampleShape);
     }
 
     /** Samples seeds 0..n−1, {@code batch} at a time, and writes them as one PNG grid. */
     public static void write(Denoiser denoiser, SamplingConfig s, double guidance, int classes, long[] sampleShape, int n,
             int batch, Path file) {
-        Generator g = generator(denoiser, s, guidance, sampleShape, s.sampler(), s.steps());
         int cols = columns(n);
+        Generator g = SamplerAssembly.generator(denoiser, SamplerAssembly.overridden(s, null, null, guidance), sampleShape, 0)
+                .withLabels(classes > 0 ? seed -> rowLabel(seed, cols, classes) : null);
         double[][] images = new double[n][];
-        g.generate(LongStream.range(0, n).toArray(), Math.min(n, batch),
-                classes > 0 ? seed -> rowLabel(seed, cols, classes) : null, StepListener.NONE,
+        g.generate(LongStream.range(0, n).toArray(), Math.min(n, batch), StepListener.NONE,
                 (seed, values) -> images[(int) seed] = values);
         ImageGrid.writePng(ImageGrid.grid(images, (int) sampleShape[0], (int) sampleShape[1], (int) sampleShape[2], cols), file);
     }

@@ -33,7 +33,7 @@ class ConvergenceOrderTest {
             KarrasSigmas grid = KarrasSigmas.edm();
             double[] sigmas = grid.sigmas(steps);
             SeededNoise noise = new SeededNoise(LongStream.range(0, 200).toArray());
-            Tensor x0 = Sampling.start(noise, sigmas[0], G.dim());
+            Tensor x0 = Start.PURE_NOISE.latent(noise, sigmas[0], new long[] {G.dim()});
             double[] start = Tensors.toDoubles(x0);
             double[] got = Tensors.toDoubles(sampler.sample(G, x0, sigmas, Conditioning.NONE, noise, StepListener.NONE));
             double[] exact = G.flow(start, sigmas[0], 0.0);

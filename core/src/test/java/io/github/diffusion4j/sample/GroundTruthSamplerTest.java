@@ -52,7 +52,7 @@ class GroundTruthSamplerTest {
         try (PointerScope scope = new PointerScope()) {
             double[] sigmas = KarrasSigmas.edm().sigmas(steps);
             SeededNoise noise = new SeededNoise(LongStream.range(0, N).toArray());
-            Tensor x0 = Sampling.start(noise, sigmas[0], dim);
+            Tensor x0 = Start.PURE_NOISE.latent(noise, sigmas[0], new long[] {dim});
             Tensor out = sampler.sample(d, x0, sigmas, Conditioning.NONE, noise, StepListener.NONE);
             return Tensors.toDoubles(out);
         }

@@ -91,7 +91,7 @@ class PerSeedReproducibilityTest {
 
     static Map<Long, double[]> run(Generator g, long[] seeds, int batch) {
         Map<Long, double[]> out = new HashMap<>();
-        g.generate(seeds, batch, seed -> seed % 10, StepListener.NONE, out::put);
+        g.withClasses(10).generate(seeds, batch, StepListener.NONE, out::put);
         return out;
     }
 }

@@ -35,9 +35,10 @@ class ReadmeExampleTest {
 
         Checkpoint ck = Checkpoint.load(run.path());
         Generator gen = new Generator(new ClassifierFreeGuidance(ck.denoiser(), 2.0),
-                EdmSampler.heun(), KarrasSigmas.edm().sigmas(18), new long[] {1, 8, 8}); // README: {1, 28, 28}
+                EdmSampler.heun(), KarrasSigmas.edm().sigmas(18), new long[] {1, 8, 8}) // README: {1, 28, 28}
+                .withLabels(seed -> 3); // README: seed -> 7
         List<Long> seen = new ArrayList<>();
-        gen.generate(new long[] {0, 1, 2, 3}, 4, seed -> 3, StepListener.NONE, (seed, pixels) -> seen.add(seed));
+        gen.generate(new long[] {0, 1, 2, 3}, 4, StepListener.NONE, (seed, pixels) -> seen.add(seed));
         assertThat(seen).containsExactly(0L, 1L, 2L, 3L);
     }
 }

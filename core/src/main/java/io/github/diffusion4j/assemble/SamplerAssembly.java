@@ -1,0 +1,83 @@
+package io.github.diffusion4j.assemble;
+
+import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.config.ExperimentConfig.DataConfig;
+import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.denoise.Denoiser;
+import io.github.diffusion4j.sample.AncestralSampler;
+import io.github.diffusion4j.sample.Churn;
+import io.github.diffusion4j.sample.ClassifierFreeGuidance;
+import io.github.diffusion4j.sample.DpmSolverPlusPlus2M;
+import io.github.diffusion4j.sample.EdmSampler;
+import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.Sampler;
+import io.github.diffusion4j.sample.Samplers;
+import io.github.diffusion4j.schedule.Discretization;
+import io.github.diffusion4j.schedule.KarrasSigmas;
+
+/**
+ * The one place a {@link SamplingConfig} becomes objects (review round 2, §4 "assemble"): the
+ * sampler, its σ grid (Karras et al. 2022, Eq. 5), classifier-free guidance and the {@link Generator}
+ * that {@code d4j sample}, {@code d4j eval}, the demo, checkpoint evaluation and the grids use.
+ */
+public final class SamplerAssembly {
+    private SamplerAssembly() {}
+
+    /** The sampler called {@code name} (one of {@link Samplers#NAMES}); {@code churn} applies to heun and euler. */
+    public static Sampler sampler(String name, Churn churn) {
+        return switch (name) {
+            case "heun" -> new EdmSampler(true, churn);
+            case "euler" -> new EdmSampler(false, churn);
+            case "ddim" -> AncestralSampler.ddim();
+            case "euler_a" -> AncestralSampler.eulerAncestral();
+            case "dpmpp_2m" -> new DpmSolverPlusPlus2M();
+            default -> throw new IllegalArgumentException(
+                    "unknown sampler '" + name + "' (expected one of " + String.join(", ", Samplers.NAMES) + ")");
+        };
+    }
+
+    /** The config's sampler, with its churn. */
+    public static Sampler sampler(SamplingConfig s) {
+        return sampler(s.sampler(), churn(s));
+    }
+
+    /** EDM's churn at S_churn = {@code sampling.sChurn} over all σ, S_noise = 1 (Karras et al. 2022, Alg. 2); none at 0. */
+    public static Churn churn(SamplingConfig s) {
+        return s.sChurn() > 0 ? new Churn(s.sChurn(), 0, Double.POSITIVE_INFINITY, 1) : Churn.NONE;
+    }
+
+    /** The config's σ grid: Karras et al.'s ρ-grid from {@code sigmaMax} to {@code sigmaMin}. */
+    public static Discretization discretization(SamplingConfig s) {
+        return new KarrasSigmas(s.sigmaMin(), s.sigmaMax(), s.rho());
+    }
+
+    /** {@code denoiser} under classifier-free guidance of weight {@code w} (itself at w = 1). */
+    public static Denoiser guided(Denoiser denoiser, double w) {
+        return w == 1.0 ? denoiser : new ClassifierFreeGuidance(denoiser, w);
+    }
+
+    /**
+     * The generator a {@link SamplingConfig} names around {@code denoiser}, for samples of shape
+     * {@code sampleShape}, labelled by the one rule when {@code classes} &gt; 0.
+     */
+    public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes) {
+        return new Generator(guided(denoiser, s.guidance()), sampler(s), discretization(s).sigmas(s.steps()), sampleShape)
+                .withClasses(classes);
+    }
+
+    /** The generator of an experiment's own sampling settings, data shape and classes. */
+    public static Generator generator(Denoiser denoiser, ExperimentConfig cfg) {
+        return generator(denoiser, cfg.sampling(), sampleShape(cfg.data()), cfg.model().classes());
+    }
+
+    /** [C, H, W] of the data a config trains on. */
+    public static long[] sampleShape(DataConfig data) {
+        return new long[] {data.channels(), data.resolution(), data.resolution()};
+    }
+
+    /** {@code s} with the sampler, step count and guidance weight replaced where given (command-line overrides). */
+    public static SamplingConfig overridden(SamplingConfig s, String sampler, Integer steps, Double guidance) {
+        return new SamplingConfig(sampler != null ? sampler : s.sampler(), steps != null ? steps : s.steps(), s.sigmaMin(),
+                s.sigmaMax(), s.rho(), s.sChurn(), guidance != null ? guidance : s.guidance(), s.gridSeeds());
+    }
+}
