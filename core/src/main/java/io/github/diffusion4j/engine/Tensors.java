@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -101,6 +102,11 @@ public final class Tensors {
         buf.get(out);
         c.close();
         return out;
+    }
+
+    /** Concatenation of {@code parts} along {@code dim}. */
+    public static Tensor cat(long dim, Tensor... parts) {
+        return torch.cat(new TensorVector(parts), dim);
     }
 
     /** The sizes of {@code t}, one per dimension. */
