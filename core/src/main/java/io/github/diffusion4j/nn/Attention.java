@@ -31,10 +31,6 @@ public final class Attention implements Layer {
     private final Layer proj;
 
     private Attention(Layout layout, String name, int channels, int heads, Layer qkv, Layer proj) {
-        if (heads < 1 || channels % heads != 0) {
-            throw new IllegalArgumentException("Attention " + name + ": " + heads + " heads do not divide " + channels
-                    + " channels");
-        }
         this.layout = layout;
         this.name = name;
         this.channels = channels;
@@ -49,6 +45,7 @@ public final class Attention implements Layer {
      * (1×1 conv, {@code projInit}; ADM zero-initialises it).
      */
     public static Attention overMaps(ParameterStore store, String name, int channels, int heads, WeightInit projInit) {
+        checkHeads(name, channels, heads);
         Conv2d qkv = Conv2d.same(store, name + ".qkv", channels, 3 * channels, 1, WeightInit.KAIMING_UNIFORM);
         Conv2d proj = Conv2d.same(store, name + ".proj", channels, channels, 1, projInit);
         return new Attention(Layout.MAPS, name, channels, heads, qkv, proj);
@@ -59,9 +56,17 @@ public final class Attention implements Layer {
      * 3·channels, {@link WeightInit#KAIMING_UNIFORM}) then {@code name.proj} (linear, {@code projInit}).
      */
     public static Attention overTokens(ParameterStore store, String name, int channels, int heads, WeightInit projInit) {
+        checkHeads(name, channels, heads);
         Linear qkv = new Linear(store, name + ".qkv", channels, 3 * channels, true, WeightInit.KAIMING_UNIFORM);
         Linear proj = new Linear(store, name + ".proj", channels, channels, true, projInit);
         return new Attention(Layout.TOKENS, name, channels, heads, qkv, proj);
+    }
+
+    private static void checkHeads(String name, int channels, int heads) {
+        if (heads < 1 || channels % heads != 0) {
+            throw new IllegalArgumentException("Attention " + name + ": " + heads + " heads do not divide " + channels
+                    + " channels");
+        }
     }
 
     /**
