@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Bit-identity of the U-Net across refactors: the SHA-256 of its initial state, forward output,
  * gradients of every parameter, FLOP and parameter counts, for fixed inputs, equals the digest
- * recorded with the code before the {@code nn} layer library (commit 9d21662). Float results depend
+ * recorded with the code before the {@code nn} layer library (commit 9d21662, with these tests as of
+ * 0a40d13). Float results depend
  * on libtorch's CPU kernels and thread count, so the digests are recorded per
  * {@link Digest#environment()}; elsewhere the test is skipped (re-record by running it on the old
  * code, which prints the digest).
@@ -33,7 +34,12 @@ class UNetBitIdentityTest {
                     "conditional", "c31760ed3cd105fd480a4c8375f4472b70f47190a2bb588881192d60e683d3ef",
                     "fourier", "ad1dbff1a5aabf13330f78686930ff344a51111f3027016d6f58ae141a64eb1f",
                     "bf16", "9f2fd9ac600fdddde3c27a45dec9f00c92141c475f4ac6a720f12aaa9e4c3803",
-                    "deep", "aaab17055fbb0e969127100803513939b760e62d00112d60767c86fa9955b208"));
+                    "deep", "aaab17055fbb0e969127100803513939b760e62d00112d60767c86fa9955b208"),
+            "AVX2/threads=2", Map.of(
+                    "conditional", "32eb64d2b105af666ebacd8a9f3f54604ff4a34cea66f3eb1d9464f3ce850d4c",
+                    "fourier", "0ba18a9b712cbdfb5dad47a740c36537c6f391aed21f02eddf2d31b48a231770",
+                    "bf16", "9f2fd9ac600fdddde3c27a45dec9f00c92141c475f4ac6a720f12aaa9e4c3803",
+                    "deep", "da34ec4092907334a4dbb6d8a7b40da50eae6e411cafee8e196469a313a292ce"));
 
     @BeforeAll
     static void init() {

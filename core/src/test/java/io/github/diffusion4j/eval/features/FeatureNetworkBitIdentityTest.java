@@ -33,7 +33,12 @@ class FeatureNetworkBitIdentityTest {
                     "mnist-v1", "ae4e57434be4e6feff50327e3304848b4e67d003912ceb143ded92f7b1352da9",
                     "fashion-mnist-v1", "f455ff112dabcfe068ccdd2aba5c267ffb5d4de7a2cccf1449c9582a913b8011",
                     "train", "212a332adfeedb28f3488bcea905655bb15a99e368a0e4c7cf33a4bec2179d6e",
-                    "inception", "cd22ba277d07d775362eaab3d6b51e99ecc87f2ec14336926127c376d535ea8c"));
+                    "inception", "cd22ba277d07d775362eaab3d6b51e99ecc87f2ec14336926127c376d535ea8c"),
+            "AVX2/threads=2", Map.of(
+                    "mnist-v1", "ae4e57434be4e6feff50327e3304848b4e67d003912ceb143ded92f7b1352da9",
+                    "fashion-mnist-v1", "f455ff112dabcfe068ccdd2aba5c267ffb5d4de7a2cccf1449c9582a913b8011",
+                    "train", "854ac12715a75725c4cb9970873bbd175340811d7b0f6ee08836176a6477291e",
+                    "inception", "75e31ab055e40c93cda44968c7d02dcca60f43355556e129a00241fd5613a6ed"));
 
     @TempDir
     static Path dir;
