@@ -2,11 +2,14 @@ package io.github.diffusion4j.engine;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -79,5 +82,39 @@ public final class Tensors {
     /** A libtorch scalar. */
     public static Scalar scalar(double v) {
         return new Scalar(v);
+    }
+
+    /** An int64 CPU tensor of shape {@code [values.length]} holding a copy of {@code values}. */
+    public static Tensor fromLongs(long[] values) {
+        try (LongPointer p = new LongPointer(values)) {
+            Tensor view = torch.from_blob(p, new long[] {values.length}, new TensorOptions(ScalarType.Long));
+            Tensor copy = view.clone();
+            view.close();
+            return copy;
+        }
+    }
+
+    /** The elements of {@code t} (any integer or float dtype, any device) as int64, in C order. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(ScalarType.Long).cpu().contiguous();
+        long[] out = new long[Math.toIntExact(c.numel())];
+        LongBuffer buf = c.createBuffer();
+        buf.get(out);
+        c.close();
+        return out;
+    }
+
+    /** Concatenation of {@code parts} along {@code dim}. */
+    public static Tensor cat(long dim, Tensor... parts) {
+        return torch.cat(new TensorVector(parts), dim);
+    }
+
+    /** The sizes of {@code t}, one per dimension. */
+    public static long[] shape(Tensor t) {
+        long[] s = new long[(int) t.dim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.size(i);
+        }
+        return s;
     }
 }

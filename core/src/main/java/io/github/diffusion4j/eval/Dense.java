@@ -1,11 +1,7 @@
 package io.github.diffusion4j.eval;
 
 import io.github.diffusion4j.engine.Tensors;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Moves feature rows into float64 libtorch tensors, whose matrix products run on BLAS; the callers
@@ -56,12 +52,7 @@ final class Dense {
 
     /** An int64 tensor holding {@code values}, for {@code index_select}. */
     static Tensor indices(long[] values) {
-        try (LongPointer p = new LongPointer(values)) {
-            Tensor view = torch.from_blob(p, new long[] {values.length}, new TensorOptions(ScalarType.Long));
-            Tensor copy = view.clone();
-            view.close();
-            return copy;
-        }
+        return Tensors.fromLongs(values);
     }
 
     /** The entries of a 2-D tensor as rows of a Java matrix. */

@@ -218,7 +218,7 @@ public final class ParameterStore implements AutoCloseable {
                 continue;
             }
             Tensor v = values.get(k);
-            long[] got = shapeOf(v);
+            long[] got = Tensors.shape(v);
             if (!Arrays.equals(got, e.shape)) {
                 problems.add("tensor " + k + " has shape " + Arrays.toString(got) + ", expected " + Arrays.toString(e.shape));
             }
@@ -249,14 +249,6 @@ public final class ParameterStore implements AutoCloseable {
                 }
             }
         }
-    }
-
-    static long[] shapeOf(Tensor t) {
-        long[] s = new long[(int) t.dim()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = t.size(i);
-        }
-        return s;
     }
 
     private void checkOpen() {

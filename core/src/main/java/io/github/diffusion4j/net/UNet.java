@@ -5,6 +5,14 @@ import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.nn.Attention;
+import io.github.diffusion4j.nn.ClassEmbedding;
+import io.github.diffusion4j.nn.Conv2d;
+import io.github.diffusion4j.nn.GroupNorm;
+import io.github.diffusion4j.nn.Linear;
+import io.github.diffusion4j.nn.NoiseEmbedding;
+import io.github.diffusion4j.nn.Resample;
+import io.github.diffusion4j.nn.WeightInit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +43,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       {@code x = h + skip(resample(x))}, where {@code skip} is a 1×1 conv when the channel count
  *       changes and the identity otherwise. With attention: {@code x = x + proj(MHA(qkv(norm2(x))))},
  *       multi-head scaled-dot-product self-attention over the H·W positions, 64 channels per head
- *       (one head below 128 channels, see {@link Ops#headsFor}).</li>
+ *       (one head below 128 channels, see {@link Attention#headsFor}).</li>
  *   <li><b>Resampling.</b> Down: 2×2 average pooling (EDM's [1,1] resample filter) inside a residual
  *       block, on both the main path (before conv0) and the skip. Up: nearest-neighbour ×2 in the same
  *       places, followed by conv0's 3×3 conv.</li>
@@ -49,7 +57,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       current activation and the most recent unused skip (EDM's scheme). Blocks at a resolution in
  *       {@code attentionResolutions} carry attention, in encoder and decoder.</li>
  *   <li><b>Output.</b> {@code out_norm} (GroupNorm) → SiLU → {@code out_conv} (3×3 → outChannels).</li>
- *   <li>GroupNorm group counts: {@link Ops#groupsFor} (EDM's min(32, C/4), lowered to a divisor of
+ *   <li>GroupNorm group counts: {@link GroupNorm#groupsFor} (EDM's min(32, C/4), lowered to a divisor of
  *       C); eps 1e-5.</li>
  * </ul>
  *
@@ -65,12 +73,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * (seed, tensor name).
  *
  * <h2>Implementation</h2>
- * Functional: parameters are plain leaf tensors in a {@link ParameterStore}, and the forward pass
- * calls {@code torch.conv2d}, {@code group_norm}, {@code linear}, {@code silu},
- * {@code scaled_dot_product_attention}, {@code dropout} directly. libtorch's module registry forbids
- * dots in parameter names and would make us build a submodule tree just to get the dotted EDM
- * names; keeping the tensors in Java gives those names directly, makes seeded initialisation a plain
- * copy, and casts weights to the activation dtype per call (bf16 runs with float32 master weights).
+ * Built from the {@link io.github.diffusion4j.nn} layers ({@link NoiseEmbedding}, {@link Linear},
+ * {@link ClassEmbedding}, {@link Conv2d}, {@link GroupNorm}, {@link Attention}, {@link Resample})
+ * over one {@link ParameterStore}: parameters are plain leaf tensors with the dotted EDM names
+ * (libtorch's module registry forbids dots in names), seeded initialisation is a plain copy, and
+ * weights are cast to the activation dtype per call (bf16 runs with float32 master weights). The
+ * FLOP count is the sum of the layers' analytic counts.
  *
  * <h2>Memory</h2>
  * The model owns its parameters ({@link #close()} frees them). {@link #forward} attaches its
@@ -79,15 +87,17 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class UNet implements Network, AutoCloseable {
     private static final double NORM_EPS = 1e-5;
-    private static final int MAX_POSITIONS = 10000;
-    private static final double FOURIER_SCALE = 16;
-
-    private enum Resample { NONE, DOWN, UP }
 
     private final UNetConfig config;
     private final ParameterStore store;
     private final List<Block> encoder = new ArrayList<>();
     private final List<Block> decoder = new ArrayList<>();
+    private NoiseEmbedding mapNoise;
+    private Linear mapLayer0;
+    private Linear mapLayer1;
+    private ClassEmbedding mapLabel;
+    private GroupNorm outNorm;
+    private Conv2d outConv;
     private final double flops;
     private boolean training;
 
@@ -107,6 +117,7 @@ public final class UNet implements Network, AutoCloseable {
 
     // ------------------------------------------------------------------ construction
 
+    /** Registers every layer (in the order that fixes the state-dict order); returns the FLOPs per sample. */
     private double build() {
         UNetConfig c = config;
         int base = c.baseChannels();
@@ -114,13 +125,15 @@ public final class UNet implements Network, AutoCloseable {
         double f = 0;
 
         // Mapping network.
-        if (c.embedding() == NoiseEmbeddingType.FOURIER) {
-            store.buffer("map_noise.freqs", new ParameterStore.Init.Normal(FOURIER_SCALE), base / 2);
-        }
-        f += linear("map_layer0", base, emb);
-        f += linear("map_layer1", emb, emb);
+        mapNoise = c.embedding() == NoiseEmbeddingType.FOURIER
+                ? NoiseEmbedding.fourier(store, "map_noise", base, NoiseEmbedding.FOURIER_SCALE)
+                : NoiseEmbedding.positional(base);
+        mapLayer0 = new Linear(store, "map_layer0", base, emb);
+        f += mapLayer0.flops(1, base);
+        mapLayer1 = new Linear(store, "map_layer1", emb, emb);
+        f += mapLayer1.flops(1, emb);
         if (c.conditional()) {
-            store.parameter("map_label.weight", new ParameterStore.Init.Normal(1), null, c.numClasses() + 1, emb);
+            mapLabel = new ClassEmbedding(store, "map_label", c.numClasses(), emb);
         }
 
         // Encoder.
@@ -132,18 +145,17 @@ public final class UNet implements Network, AutoCloseable {
             if (level == 0) {
                 int cin = cout;
                 cout = c.channelsAt(0);
-                String name = tag + "_conv";
-                uniformConv(name, cin, cout, 3);
-                f += 2.0 * cin * cout * 9 * res * res;
-                encoder.add(Block.conv(name, cin, cout));
+                Conv2d conv = Conv2d.same(store, tag + "_conv", cin, cout, 3, WeightInit.KAIMING_UNIFORM);
+                f += conv.flops(1, cin, res, res);
+                encoder.add(new Block(conv));
             } else {
-                f += block(encoder, tag + "_down", cout, cout, res, Resample.DOWN, false);
+                f += block(encoder, tag + "_down", cout, cout, res, Resample.areaDown(2), false, false);
             }
             skips.add(cout);
             for (int i = 0; i < c.numResBlocks(); i++) {
                 int cin = cout;
                 cout = c.channelsAt(level);
-                f += block(encoder, tag + "_block" + i, cin, cout, res, Resample.NONE, c.attentionAt(res));
+                f += block(encoder, tag + "_block" + i, cin, cout, res, Resample.NONE, c.attentionAt(res), false);
                 skips.add(cout);
             }
         }
@@ -153,78 +165,31 @@ public final class UNet implements Network, AutoCloseable {
             int res = c.resolutionAt(level);
             String tag = "dec." + res + "x" + res;
             if (level == c.levels() - 1) {
-                f += block(decoder, tag + "_in0", cout, cout, res, Resample.NONE, true);
-                f += block(decoder, tag + "_in1", cout, cout, res, Resample.NONE, false);
+                f += block(decoder, tag + "_in0", cout, cout, res, Resample.NONE, true, false);
+                f += block(decoder, tag + "_in1", cout, cout, res, Resample.NONE, false, false);
             } else {
-                f += block(decoder, tag + "_up", cout, cout, res, Resample.UP, false);
+                f += block(decoder, tag + "_up", cout, cout, res, Resample.nearestUp(2), false, false);
             }
             for (int i = 0; i <= c.numResBlocks(); i++) {
                 int cin = cout + skips.remove(skips.size() - 1);
                 cout = c.channelsAt(level);
-                f += block(decoder, tag + "_block" + i, cin, cout, res, Resample.NONE, c.attentionAt(res));
-                decoder.get(decoder.size() - 1).consumesSkip = true;
+                f += block(decoder, tag + "_block" + i, cin, cout, res, Resample.NONE, c.attentionAt(res), true);
             }
         }
 
         // Output.
-        norm("out_norm", cout);
-        zeroConv("out_conv", cout, c.outChannels(), 3);
-        f += 2.0 * cout * c.outChannels() * 9 * c.resolution() * c.resolution();
+        outNorm = new GroupNorm(store, "out_norm", cout, NORM_EPS);
+        outConv = Conv2d.same(store, "out_conv", cout, c.outChannels(), 3, WeightInit.ZERO);
+        f += outConv.flops(1, cout, c.resolution(), c.resolution());
         return f;
     }
 
     /** Adds a residual block whose output has resolution {@code res}; returns its FLOPs per sample. */
-    private double block(List<Block> into, String name, int cin, int cout, int res, Resample resample, boolean attention) {
-        int emb = config.embeddingWidth();
-        Block b = new Block(name, cin, cout, resample, attention, false);
-        double p = (double) res * res;
-        double f = 0;
-        norm(name + ".norm0", cin);
-        uniformConv(name + ".conv0", cin, cout, 3);
-        f += 2.0 * cin * cout * 9 * p;
-        f += linear(name + ".affine", emb, 2 * cout);
-        norm(name + ".norm1", cout);
-        zeroConv(name + ".conv1", cout, cout, 3);
-        f += 2.0 * cout * cout * 9 * p;
-        if (b.hasSkipConv()) {
-            uniformConv(name + ".skip", cin, cout, 1);
-            f += 2.0 * cin * cout * p;
-        }
-        if (attention) {
-            norm(name + ".norm2", cout);
-            uniformConv(name + ".qkv", cout, 3 * cout, 1);
-            zeroConv(name + ".proj", cout, cout, 1);
-            f += 2.0 * cout * 3 * cout * p; // qkv
-            f += 4.0 * p * p * cout; // QKᵀ and A·V over all heads: 2·L²·d per head each
-            f += 2.0 * cout * cout * p; // proj
-        }
+    private double block(List<Block> into, String name, int cin, int cout, int res, Resample resample, boolean attention,
+            boolean consumesSkip) {
+        Block b = new Block(store, name, cin, cout, config.embeddingWidth(), resample, attention, consumesSkip);
         into.add(b);
-        return f;
-    }
-
-    private double linear(String name, int in, int out) {
-        ParameterStore.Init u = new ParameterStore.Init.Uniform(1 / Math.sqrt(in));
-        store.parameter(name + ".weight", u, null, out, in);
-        store.parameter(name + ".bias", u, null, out);
-        return 2.0 * in * out;
-    }
-
-    private void uniformConv(String name, int cin, int cout, int k) {
-        ParameterStore.Init u = new ParameterStore.Init.Uniform(1 / Math.sqrt((double) cin * k * k));
-        store.parameter(name + ".weight", u, null, cout, cin, k, k);
-        store.parameter(name + ".bias", u, null, cout);
-    }
-
-    private void zeroConv(String name, int cin, int cout, int k) {
-        ParameterStore.Init zero = new ParameterStore.Init.Constant(0);
-        ParameterStore.Init u = new ParameterStore.Init.Uniform(1 / Math.sqrt((double) cin * k * k));
-        store.parameter(name + ".weight", zero, u, cout, cin, k, k);
-        store.parameter(name + ".bias", zero, u, cout);
-    }
-
-    private void norm(String name, int channels) {
-        store.parameter(name + ".weight", new ParameterStore.Init.Constant(1), null, channels);
-        store.parameter(name + ".bias", new ParameterStore.Init.Constant(0), null, channels);
+        return b.flops(res);
     }
 
     // ------------------------------------------------------------------ forward
@@ -246,17 +211,17 @@ public final class UNet implements Network, AutoCloseable {
         Deque<Tensor> skips = new ArrayDeque<>();
         Tensor x = xIn;
         for (Block b : encoder) {
-            x = b.kind == Block.Kind.CONV ? Ops.conv2d(x, p(b.name + ".weight"), p(b.name + ".bias"), 1) : resBlock(b, x, emb);
+            x = b.conv != null ? b.conv.forward(x) : b.forward(x, emb);
             skips.push(x);
         }
         for (Block b : decoder) {
             if (b.consumesSkip) {
-                x = Ops.cat(1, x, skips.pop());
+                x = Tensors.cat(1, x, skips.pop());
             }
-            x = resBlock(b, x, emb);
+            x = b.forward(x, emb);
         }
-        x = torch.silu(Ops.groupNorm(x, Ops.groupsFor(config.channelsAt(0)), p("out_norm.weight"), p("out_norm.bias"), NORM_EPS));
-        x = Ops.conv2d(x, p("out_conv.weight"), p("out_conv.bias"), 1);
+        x = torch.silu(outNorm.forward(x));
+        x = outConv.forward(x);
         return List.of(x);
     }
 
@@ -264,42 +229,28 @@ public final class UNet implements Network, AutoCloseable {
         int r = config.resolution();
         if (xIn.dim() != 4 || xIn.size(1) != config.inChannels() || xIn.size(2) != r || xIn.size(3) != r) {
             throw new IllegalArgumentException("UNet expects input [B, " + config.inChannels() + ", " + r + ", " + r + "], got "
-                    + Arrays.toString(ParameterStore.shapeOf(xIn)));
+                    + Arrays.toString(Tensors.shape(xIn)));
         }
         if (cNoise.dim() != 1 || cNoise.size(0) != xIn.size(0)) {
             throw new IllegalArgumentException("UNet expects cNoise of shape [" + xIn.size(0) + "], got "
-                    + Arrays.toString(ParameterStore.shapeOf(cNoise)));
+                    + Arrays.toString(Tensors.shape(cNoise)));
         }
     }
 
     /** The block-conditioning vector [B, 4·base] in dtype {@code dt}. */
     private Tensor embedding(Tensor cNoise, Conditioning cond, long batch, ScalarType dt) {
-        int half = config.baseChannels() / 2;
-        Tensor c = cNoise.to(ScalarType.Float);
-        Tensor freqs;
-        if (config.embedding() == NoiseEmbeddingType.FOURIER) {
-            freqs = store.get("map_noise.freqs").mul(Tensors.scalar(2 * Math.PI));
-        } else {
-            float[] fr = new float[half];
-            for (int j = 0; j < half; j++) {
-                fr[j] = (float) Math.pow(1.0 / MAX_POSITIONS, (double) j / half);
-            }
-            freqs = Tensors.fromFloats(fr, half);
-        }
-        Tensor angles = c.unsqueeze(1).mul(freqs.unsqueeze(0)); // outer product [B, half]
-        Tensor e = Ops.cat(1, angles.cos(), angles.sin()).to(dt);
-        e = torch.silu(Ops.linear(e, p("map_layer0.weight"), p("map_layer0.bias")));
-        e = Ops.linear(e, p("map_layer1.weight"), p("map_layer1.bias"));
+        Tensor e = mapNoise.forward(cNoise).to(dt);
+        e = torch.silu(mapLayer0.forward(e));
+        e = mapLayer1.forward(e);
         if (config.conditional()) {
-            Tensor table = Ops.cast(p("map_label.weight"), dt);
-            e = e.add(torch.embedding(table, Ops.fromLongs(labelIndices(cond, batch))));
+            e = e.add(mapLabel.forward(Tensors.fromLongs(labelIndices(cond, batch)), dt));
         } else {
             labelIndices(cond, batch); // rejects real labels given to an unconditional model
         }
         return torch.silu(e);
     }
 
-    /** Row indices into the class table: labels as given, {@code NULL_CLASS} → {@code numClasses}. */
+    /** Row indices into the class table: labels as given, {@code NULL_CLASS} → {@code numClasses} (the null row). */
     long[] labelIndices(Conditioning cond, long batch) {
         int k = config.numClasses();
         long[] idx = new long[Math.toIntExact(batch)];
@@ -326,68 +277,6 @@ public final class UNet implements Network, AutoCloseable {
             idx[i] = l;
         }
         return idx;
-    }
-
-    private Tensor resBlock(Block b, Tensor x, Tensor emb) {
-        String n = b.name;
-        Tensor orig = x;
-        Tensor h = torch.silu(Ops.groupNorm(x, b.groupsIn, p(n + ".norm0.weight"), p(n + ".norm0.bias"), NORM_EPS));
-        h = resample(h, b.resample);
-        h = Ops.conv2d(h, p(n + ".conv0.weight"), p(n + ".conv0.bias"), 1);
-
-        Tensor params = Ops.linear(emb, p(n + ".affine.weight"), p(n + ".affine.bias")).unsqueeze(2).unsqueeze(3);
-        TensorVector ss = params.chunk(2, 1);
-        Tensor scale = ss.get(0);
-        Tensor shift = ss.get(1);
-        h = Ops.groupNorm(h, b.groupsOut, p(n + ".norm1.weight"), p(n + ".norm1.bias"), NORM_EPS);
-        h = torch.silu(torch.addcmul(shift, h, scale.add(Tensors.scalar(1))));
-        if (training && config.dropout() > 0) {
-            h = torch.dropout(h, config.dropout(), true);
-        }
-        h = Ops.conv2d(h, p(n + ".conv1.weight"), p(n + ".conv1.bias"), 1);
-
-        Tensor skip = resample(orig, b.resample);
-        if (b.hasSkipConv()) {
-            skip = Ops.conv2d(skip, p(n + ".skip.weight"), p(n + ".skip.bias"), 0);
-        }
-        x = h.add(skip);
-
-        if (b.attention) {
-            x = x.add(attention(b, x));
-        }
-        return x;
-    }
-
-    /** proj(MHA(qkv(norm2(x)))) over the H·W positions; qkv's channels are laid out as [3, heads, d]. */
-    private Tensor attention(Block b, Tensor x) {
-        String n = b.name;
-        long batch = x.size(0);
-        long ch = x.size(1);
-        long hh = x.size(2);
-        long ww = x.size(3);
-        long heads = b.heads;
-        long d = ch / heads;
-        Tensor qkv = Ops.conv2d(Ops.groupNorm(x, b.groupsOut, p(n + ".norm2.weight"), p(n + ".norm2.bias"), NORM_EPS),
-                p(n + ".qkv.weight"), p(n + ".qkv.bias"), 0);
-        Tensor r = qkv.reshape(batch, 3, heads, d, hh * ww);
-        Tensor q = r.select(1, 0).transpose(2, 3); // [B, heads, L, d]
-        Tensor k = r.select(1, 1).transpose(2, 3);
-        Tensor v = r.select(1, 2).transpose(2, 3);
-        Tensor a = torch.scaled_dot_product_attention(q, k, v); // softmax(q kᵀ/√d) v
-        a = a.transpose(2, 3).reshape(batch, ch, hh, ww);
-        return Ops.conv2d(a, p(n + ".proj.weight"), p(n + ".proj.bias"), 0);
-    }
-
-    private static Tensor resample(Tensor x, Resample r) {
-        return switch (r) {
-            case NONE -> x;
-            case DOWN -> torch.avg_pool2d(x, 2, 2);
-            case UP -> torch.upsample_nearest2d(x, 2 * x.size(2), 2 * x.size(3));
-        };
-    }
-
-    private Tensor p(String name) {
-        return store.get(name);
     }
 
     // ------------------------------------------------------------------ state
@@ -486,40 +375,110 @@ public final class UNet implements Network, AutoCloseable {
         store.close();
     }
 
-    // ------------------------------------------------------------------ block description
+    // ------------------------------------------------------------------ blocks
 
-    private static final class Block {
-        enum Kind { CONV, RES }
-
-        final Kind kind;
-        final String name;
+    /**
+     * The first encoder convolution ({@code conv != null}) or a residual block (EDM {@code UNetBlock},
+     * {@code adaptive_scale=True}, optionally with attention).
+     */
+    private final class Block {
+        final Conv2d conv;
         final int cin;
         final int cout;
         final Resample resample;
-        final boolean attention;
-        final int groupsIn;
-        final int groupsOut;
-        final int heads;
-        boolean consumesSkip;
+        final boolean consumesSkip;
+        final GroupNorm norm0;
+        final Conv2d conv0;
+        final Linear affine;
+        final GroupNorm norm1;
+        final Conv2d conv1;
+        final Conv2d skip;
+        final GroupNorm norm2;
+        final Attention attention;
 
-        Block(String name, int cin, int cout, Resample resample, boolean attention, boolean conv) {
-            this.kind = conv ? Kind.CONV : Kind.RES;
-            this.name = name;
+        Block(Conv2d conv) {
+            this.conv = conv;
+            this.cin = conv.inChannels();
+            this.cout = conv.outChannels();
+            this.resample = Resample.NONE;
+            this.consumesSkip = false;
+            this.norm0 = null;
+            this.conv0 = null;
+            this.affine = null;
+            this.norm1 = null;
+            this.conv1 = null;
+            this.skip = null;
+            this.norm2 = null;
+            this.attention = null;
+        }
+
+        /** Registers norm0, conv0, affine, norm1, conv1 (zero), skip (1×1, when cin ≠ cout), then norm2, qkv, proj (zero). */
+        Block(ParameterStore store, String name, int cin, int cout, int emb, Resample resample, boolean attention,
+                boolean consumesSkip) {
+            this.conv = null;
             this.cin = cin;
             this.cout = cout;
             this.resample = resample;
-            this.attention = attention;
-            this.groupsIn = Ops.groupsFor(cin);
-            this.groupsOut = Ops.groupsFor(cout);
-            this.heads = Ops.headsFor(cout);
+            this.consumesSkip = consumesSkip;
+            this.norm0 = new GroupNorm(store, name + ".norm0", cin, NORM_EPS);
+            this.conv0 = Conv2d.same(store, name + ".conv0", cin, cout, 3, WeightInit.KAIMING_UNIFORM);
+            this.affine = new Linear(store, name + ".affine", emb, 2 * cout);
+            this.norm1 = new GroupNorm(store, name + ".norm1", cout, NORM_EPS);
+            this.conv1 = Conv2d.same(store, name + ".conv1", cout, cout, 3, WeightInit.ZERO);
+            this.skip = cin != cout ? Conv2d.same(store, name + ".skip", cin, cout, 1, WeightInit.KAIMING_UNIFORM) : null;
+            this.norm2 = attention ? new GroupNorm(store, name + ".norm2", cout, NORM_EPS) : null;
+            this.attention = attention
+                    ? Attention.overMaps(store, name, cout, Attention.headsFor(cout), WeightInit.ZERO)
+                    : null;
         }
 
-        static Block conv(String name, int cin, int cout) {
-            return new Block(name, cin, cout, Resample.NONE, false, true);
+        /** FLOPs per sample of the block with output resolution {@code res} (conv0 runs after the resampling). */
+        double flops(int res) {
+            double f = 0;
+            f += conv0.flops(1, cin, res, res);
+            f += affine.flops(1, affine.inFeatures());
+            f += conv1.flops(1, cout, res, res);
+            if (skip != null) {
+                f += skip.flops(1, cin, res, res);
+            }
+            if (attention != null) {
+                f += attention.flops(1, cout, res, res);
+            }
+            return f;
         }
 
-        boolean hasSkipConv() {
-            return cin != cout;
+        /**
+         * {@code h = conv0(resample(SiLU(norm0(x))))}; {@code (scale, shift) = affine(emb)};
+         * {@code h = conv1(dropout(SiLU(shift + norm1(h)·(1 + scale))))};
+         * {@code x = h + skip(resample(x))}; with attention {@code x = x + attention(norm2(x))}.
+         */
+        Tensor forward(Tensor x, Tensor emb) {
+            Tensor orig = x;
+            Tensor h = torch.silu(norm0.forward(x));
+            h = resample.forward(h);
+            h = conv0.forward(h);
+
+            Tensor params = affine.forward(emb).unsqueeze(2).unsqueeze(3);
+            TensorVector ss = params.chunk(2, 1);
+            Tensor scale = ss.get(0);
+            Tensor shift = ss.get(1);
+            h = norm1.forward(h);
+            h = torch.silu(torch.addcmul(shift, h, scale.add(Tensors.scalar(1))));
+            if (training && config.dropout() > 0) {
+                h = torch.dropout(h, config.dropout(), true);
+            }
+            h = conv1.forward(h);
+
+            Tensor s = resample.forward(orig);
+            if (skip != null) {
+                s = skip.forward(s);
+            }
+            x = h.add(s);
+
+            if (attention != null) {
+                x = x.add(attention.forward(norm2.forward(x)));
+            }
+            return x;
         }
     }
 }

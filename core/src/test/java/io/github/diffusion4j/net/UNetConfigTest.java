@@ -3,6 +3,8 @@ package io.github.diffusion4j.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.diffusion4j.nn.Attention;
+import io.github.diffusion4j.nn.GroupNorm;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,22 +75,22 @@ class UNetConfigTest {
 
     @Test
     void groupAndHeadCountsDivideTheChannels() {
-        assertThat(Ops.groupsFor(64)).isEqualTo(16);
-        assertThat(Ops.groupsFor(128)).isEqualTo(32);
-        assertThat(Ops.groupsFor(192)).isEqualTo(32);
-        assertThat(Ops.groupsFor(96)).isEqualTo(24);
-        assertThat(Ops.groupsFor(8)).isEqualTo(2);
-        assertThat(Ops.groupsFor(3)).isEqualTo(1);
-        assertThat(Ops.groupsFor(200)).isEqualTo(25);
-        assertThat(Ops.headsFor(64)).isEqualTo(1);
-        assertThat(Ops.headsFor(128)).isEqualTo(2);
-        assertThat(Ops.headsFor(192)).isEqualTo(3);
-        assertThat(Ops.headsFor(96)).isEqualTo(1);
-        assertThat(Ops.headsFor(16)).isEqualTo(1);
+        assertThat(GroupNorm.groupsFor(64)).isEqualTo(16);
+        assertThat(GroupNorm.groupsFor(128)).isEqualTo(32);
+        assertThat(GroupNorm.groupsFor(192)).isEqualTo(32);
+        assertThat(GroupNorm.groupsFor(96)).isEqualTo(24);
+        assertThat(GroupNorm.groupsFor(8)).isEqualTo(2);
+        assertThat(GroupNorm.groupsFor(3)).isEqualTo(1);
+        assertThat(GroupNorm.groupsFor(200)).isEqualTo(25);
+        assertThat(Attention.headsFor(64)).isEqualTo(1);
+        assertThat(Attention.headsFor(128)).isEqualTo(2);
+        assertThat(Attention.headsFor(192)).isEqualTo(3);
+        assertThat(Attention.headsFor(96)).isEqualTo(1);
+        assertThat(Attention.headsFor(16)).isEqualTo(1);
         for (int c = 1; c <= 600; c++) {
-            assertThat(c % Ops.groupsFor(c)).as("groups for %d", c).isZero();
-            assertThat(c % Ops.headsFor(c)).as("heads for %d", c).isZero();
-            assertThat(Ops.groupsFor(c)).isBetween(1, 32);
+            assertThat(c % GroupNorm.groupsFor(c)).as("groups for %d", c).isZero();
+            assertThat(c % Attention.headsFor(c)).as("heads for %d", c).isZero();
+            assertThat(GroupNorm.groupsFor(c)).isBetween(1, 32);
         }
     }
 }

@@ -65,7 +65,7 @@ class UNetTest {
     }
 
     static long[] shape(Tensor t) {
-        return ParameterStore.shapeOf(t);
+        return Tensors.shape(t);
     }
 
     static Stream<Arguments> configs() {

@@ -64,10 +64,6 @@ abstract class BatchedFeatureNetwork implements FeatureNetwork {
     }
 
     static String shape(Tensor t) {
-        long[] s = new long[(int) t.dim()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = t.size(i);
-        }
-        return Arrays.toString(s);
+        return Arrays.toString(Tensors.shape(t));
     }
 }

@@ -18,13 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The training recipe of the {@link SmallClassifier} feature networks: AdamW, linear warm-up then
@@ -145,7 +142,7 @@ public final class ClassifierTraining {
                     Batch b = loader.next();
                     float[] px = shifted(b, n, recipe.shift(), shiftSeed, train.channels(), train.height(), train.width());
                     Tensor x = Tensors.fromFloats(px, b.size(), train.channels(), train.height(), train.width());
-                    Tensor y = longs(b.labels());
+                    Tensor y = Tensors.fromLongs(b.labels());
                     BatchedFeatureNetwork.Heads h = net.forward(x, true);
                     Tensor loss = torch.cross_entropy_loss(h.logits(), y, new TensorOptional(), 1, -100,
                             recipe.labelSmoothing());
@@ -158,7 +155,7 @@ public final class ClassifierTraining {
                         }
                     }
                     lossSum += loss.item_double();
-                    long[] pred = longArray(h.logits().argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+                    long[] pred = Tensors.toLongs(h.logits().argmax(new org.bytedeco.pytorch.LongOptional(1), false));
                     for (int i = 0; i < pred.length; i++) {
                         if (pred[i] == b.labels()[i]) {
                             correct++;
@@ -237,20 +234,6 @@ public final class ClassifierTraining {
             }
         }
         return (double) correct / data.size();
-    }
-
-    private static Tensor longs(long[] values) {
-        LongPointer p = new LongPointer(values);
-        Tensor view = torch.from_blob(p, new long[] {values.length}, new TensorOptions(ScalarType.Long));
-        return view.clone();
-    }
-
-    private static long[] longArray(Tensor t) {
-        Tensor c = t.to(ScalarType.Long).contiguous();
-        long[] out = new long[Math.toIntExact(c.numel())];
-        java.nio.LongBuffer buf = c.createBuffer();
-        buf.get(out);
-        return out;
     }
 
     /** The metadata written into a trained network's file. */

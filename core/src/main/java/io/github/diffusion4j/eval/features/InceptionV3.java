@@ -1,10 +1,17 @@
 package io.github.diffusion4j.eval.features;
 
+import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.io.DType;
 import io.github.diffusion4j.io.SafetensorsFile;
 import io.github.diffusion4j.io.TensorEntry;
 import io.github.diffusion4j.io.TensorFiles;
 import io.github.diffusion4j.net.ParameterStore;
+import io.github.diffusion4j.nn.BatchNorm;
+import io.github.diffusion4j.nn.Conv2d;
+import io.github.diffusion4j.nn.Linear;
+import io.github.diffusion4j.nn.Pool;
+import io.github.diffusion4j.nn.Resample;
+import io.github.diffusion4j.nn.WeightInit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -89,12 +95,25 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
     /** Every BasicConv2d of the network, by name, in torchvision's definition order. */
     private static final Map<String, ConvSpec> CONVS = buildConvs();
 
+    /** A BasicConv2d's layers. */
+    private record BasicConv(Conv2d conv, BatchNorm bn) {}
+
+    private static final Resample RESIZE = Resample.bilinearTo(RESOLUTION, RESOLUTION);
+    private static final Pool MAX_3X3_S2 = Pool.max(3, 2, 0);
+    private static final Pool MAX_3X3_S1 = Pool.max(3, 1, 1);
+    private static final Pool TF_AVG_3X3 = Pool.average(3, 1, 1, false);
+    private static final Pool GLOBAL_POOL = Pool.globalAverage();
+
     private final String name;
     private final ParameterStore store;
+    private final Map<String, BasicConv> layers;
+    private final Linear fc;
 
-    private InceptionV3(String name, ParameterStore store) {
+    private InceptionV3(String name, ParameterStore store, Map<String, BasicConv> layers, Linear fc) {
         this.name = name;
         this.store = store;
+        this.layers = layers;
+        this.fc = fc;
     }
 
     // ------------------------------------------------------------------ architecture listing
@@ -250,8 +269,17 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
             }
             ParameterStore store = new ParameterStore(0);
             try {
-                for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                    store.buffer(e.getKey(), new ParameterStore.Init.Constant(0), e.getValue());
+                // Frozen layers registering exactly expectedTensors(), in its order.
+                Map<String, BasicConv> layers = new LinkedHashMap<>();
+                for (ConvSpec c : CONVS.values()) {
+                    Conv2d conv = new Conv2d(store, c.name + ".conv", c.cin, c.cout, c.kh, c.kw, c.stride, c.stride, c.ph,
+                            c.pw, false, WeightInit.LOADED);
+                    BatchNorm bn = new BatchNorm(store, c.name + ".bn", c.cout, BN_EPS, 0, true);
+                    layers.put(c.name, new BasicConv(conv, bn));
+                }
+                Linear fc = new Linear(store, "fc", FEATURE_DIM, NUM_CLASSES, true, WeightInit.LOADED);
+                if (!List.copyOf(store.all().keySet()).equals(List.copyOf(expected.keySet()))) {
+                    throw new IllegalStateException("InceptionV3 layers do not register expectedTensors()");
                 }
                 try (PointerScope scope = new PointerScope()) {
                     Map<String, Tensor> values = new LinkedHashMap<>();
@@ -260,11 +288,11 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
                     }
                     store.load(values);
                 }
+                return new InceptionV3(name, store, Collections.unmodifiableMap(layers), fc);
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
             }
-            return new InceptionV3(name, store);
         }
     }
 
@@ -276,15 +304,15 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
             x = x.expand(new long[] {x.size(0), 3, x.size(2), x.size(3)}).contiguous();
         }
         if (x.size(2) != RESOLUTION || x.size(3) != RESOLUTION) {
-            x = torch.upsample_bilinear2d(x, new long[] {RESOLUTION, RESOLUTION}, false);
+            x = RESIZE.forward(x);
         }
         x = conv(x, "Conv2d_1a_3x3");
         x = conv(x, "Conv2d_2a_3x3");
         x = conv(x, "Conv2d_2b_3x3");
-        x = Layers.maxPool(x, 3, 2, 0);
+        x = MAX_3X3_S2.forward(x);
         x = conv(x, "Conv2d_3b_1x1");
         x = conv(x, "Conv2d_4a_3x3");
-        x = Layers.maxPool(x, 3, 2, 0);
+        x = MAX_3X3_S2.forward(x);
         x = blockA(x, "Mixed_5b");
         x = blockA(x, "Mixed_5c");
         x = blockA(x, "Mixed_5d");
@@ -297,23 +325,20 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
         x = blockD(x, "Mixed_7a");
         x = blockE(x, "Mixed_7b", false);
         x = blockE(x, "Mixed_7c", true);
-        Tensor pool = Layers.globalAvgPool(x);
-        Tensor logits = Layers.linear(pool, store.get("fc.weight"), store.get("fc.bias"));
+        Tensor pool = GLOBAL_POOL.forward(x);
+        Tensor logits = fc.forward(pool);
         return new Heads(pool, logits, spatial[0].narrow(1, 0, SPATIAL_CHANNELS).flatten(1, -1));
     }
 
     /** BasicConv2d: conv (no bias) → batch norm (running statistics, eps 0.001) → ReLU. */
     private Tensor conv(Tensor x, String n) {
-        ConvSpec c = CONVS.get(n);
-        Tensor y = Layers.conv2d(x, store.get(n + ".conv.weight"), null, c.stride, c.stride, c.ph, c.pw);
-        y = Layers.batchNorm(y, store.get(n + ".bn.weight"), store.get(n + ".bn.bias"), store.get(n + ".bn.running_mean"),
-                store.get(n + ".bn.running_var"), false, 0, BN_EPS);
-        return torch.relu(y);
+        BasicConv c = layers.get(n);
+        return torch.relu(c.bn.forward(c.conv.forward(x)));
     }
 
     /** TensorFlow-style 3×3 average pool, stride 1, padding 1, padded zeros not counted. */
     private static Tensor tfAvgPool(Tensor x) {
-        return Layers.avgPool(x, 3, 1, 1, false);
+        return TF_AVG_3X3.forward(x);
     }
 
     private Tensor blockA(Tensor x, String b) {
@@ -327,7 +352,7 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
     private Tensor blockB(Tensor x, String b) {
         Tensor b3 = conv(x, b + ".branch3x3");
         Tensor bd = conv(conv(conv(x, b + ".branch3x3dbl_1"), b + ".branch3x3dbl_2"), b + ".branch3x3dbl_3");
-        Tensor bp = Layers.maxPool(x, 3, 2, 0);
+        Tensor bp = MAX_3X3_S2.forward(x);
         return cat(b3, bd, bp);
     }
 
@@ -355,7 +380,7 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
         for (int i = 1; i <= 4; i++) {
             b7 = conv(b7, b + ".branch7x7x3_" + i);
         }
-        Tensor bp = Layers.maxPool(x, 3, 2, 0);
+        Tensor bp = MAX_3X3_S2.forward(x);
         return cat(b3, b7, bp);
     }
 
@@ -366,13 +391,13 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
         Tensor b3 = cat(conv(t, b + ".branch3x3_2a"), conv(t, b + ".branch3x3_2b"));
         Tensor d = conv(conv(x, b + ".branch3x3dbl_1"), b + ".branch3x3dbl_2");
         Tensor bd = cat(conv(d, b + ".branch3x3dbl_3a"), conv(d, b + ".branch3x3dbl_3b"));
-        Tensor pooled = maxPool ? Layers.maxPool(x, 3, 1, 1) : tfAvgPool(x);
+        Tensor pooled = maxPool ? MAX_3X3_S1.forward(x) : tfAvgPool(x);
         Tensor bp = conv(pooled, b + ".branch_pool");
         return cat(b1, b3, bd, bp);
     }
 
     private static Tensor cat(Tensor... parts) {
-        return torch.cat(new TensorVector(parts), 1);
+        return Tensors.cat(1, parts);
     }
 
     // ------------------------------------------------------------------ FeatureNetwork

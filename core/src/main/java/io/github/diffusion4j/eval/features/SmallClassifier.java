@@ -1,6 +1,11 @@
 package io.github.diffusion4j.eval.features;
 
 import io.github.diffusion4j.net.ParameterStore;
+import io.github.diffusion4j.nn.BatchNorm;
+import io.github.diffusion4j.nn.Conv2d;
+import io.github.diffusion4j.nn.Linear;
+import io.github.diffusion4j.nn.Pool;
+import io.github.diffusion4j.nn.WeightInit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +42,7 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     /** Batch-norm momentum (PyTorch's default). */
     static final double BN_MOMENTUM = 0.1;
     private static final int EVAL_BATCH = 500;
+    private static final Pool GLOBAL_POOL = Pool.globalAverage();
 
     /**
      * The shape of a {@link SmallClassifier}.
@@ -136,12 +142,14 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     /** The architecture of the {@code *-v1} networks: 28×28×1, ten classes. */
     public static final Architecture V1 = new Architecture(1, 28, 10, new int[] {24, 48, 96}, new int[] {1, 2, 2}, 1, 8);
 
-    private record Conv(String name, int cin, int cout, int stride) {}
+    /** One convolution of a stage with its batch norm. */
+    private record Conv(Conv2d conv, BatchNorm bn) {}
 
     private final String name;
     private final Architecture arch;
     private final ParameterStore store;
     private final List<List<Conv>> stages = new ArrayList<>();
+    private Linear fc;
 
     /** A network of shape {@code arch} with initial weights drawn from {@code seed}. */
     public SmallClassifier(String name, Architecture arch, long seed) {
@@ -163,19 +171,15 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
             for (int j = 0; j < arch.convs()[s]; j++) {
                 int cout = arch.widths()[s];
                 String n = "s" + s + ".c" + j;
-                store.parameter(n + ".weight", new ParameterStore.Init.Normal(Math.sqrt(2.0 / (cin * 9))), null, cout, cin, 3, 3);
-                store.parameter(n + ".bn.weight", new ParameterStore.Init.Constant(1), null, cout);
-                store.parameter(n + ".bn.bias", new ParameterStore.Init.Constant(0), null, cout);
-                store.buffer(n + ".bn.running_mean", new ParameterStore.Init.Constant(0), cout);
-                store.buffer(n + ".bn.running_var", new ParameterStore.Init.Constant(1), cout);
-                convs.add(new Conv(n, cin, cout, s > 0 && j == 0 ? 2 : 1));
+                int stride = s > 0 && j == 0 ? 2 : 1;
+                Conv2d conv = new Conv2d(store, n, cin, cout, 3, 3, stride, stride, 1, 1, false, WeightInit.HE_NORMAL);
+                BatchNorm bn = new BatchNorm(store, n + ".bn", cout, BatchNorm.TORCH_EPS, BN_MOMENTUM, false);
+                convs.add(new Conv(conv, bn));
                 cin = cout;
             }
             stages.add(convs);
         }
-        ParameterStore.Init u = new ParameterStore.Init.Uniform(1 / Math.sqrt(cin));
-        store.parameter("fc.weight", u, null, arch.numClasses(), cin);
-        store.parameter("fc.bias", u, null, arch.numClasses());
+        fc = new Linear(store, "fc", cin, arch.numClasses());
     }
 
     public Architecture architecture() {
@@ -216,23 +220,17 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
         int last = stages.size() - 1;
         for (int s = 0; s <= last; s++) {
             for (Conv c : stages.get(s)) {
-                int stride = c.stride;
-                x = Layers.conv2d(x, p(c.name + ".weight"), null, stride, stride, 1, 1);
-                x = Layers.batchNorm(x, p(c.name + ".bn.weight"), p(c.name + ".bn.bias"), p(c.name + ".bn.running_mean"),
-                        p(c.name + ".bn.running_var"), training, BN_MOMENTUM, Layers.TORCH_BN_EPS);
+                x = c.conv.forward(x);
+                x = c.bn.forward(x, training);
                 x = torch.relu(x);
             }
             if (s == arch.spatialStage()) {
                 spatial = x.narrow(1, 0, arch.spatialChannels()).flatten(1, -1);
             }
         }
-        Tensor features = Layers.globalAvgPool(x);
-        Tensor logits = Layers.linear(features, p("fc.weight"), p("fc.bias"));
+        Tensor features = GLOBAL_POOL.forward(x);
+        Tensor logits = fc.forward(features);
         return new Heads(features, logits, spatial);
-    }
-
-    private Tensor p(String n) {
-        return store.get(n);
     }
 
     @Override

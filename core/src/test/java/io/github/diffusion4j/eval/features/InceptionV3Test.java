@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.io.TensorFiles;
+import io.github.diffusion4j.nn.Pool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -191,8 +192,8 @@ class InceptionV3Test {
     void tensorflowAveragePoolIgnoresPadding() {
         try (PointerScope scope = new PointerScope()) {
             Tensor ones = torch.ones(1, 1, 4, 4);
-            double[] tf = Tensors.toDoubles(Layers.avgPool(ones, 3, 1, 1, false));
-            double[] torchDefault = Tensors.toDoubles(Layers.avgPool(ones, 3, 1, 1, true));
+            double[] tf = Tensors.toDoubles(Pool.average(3, 1, 1, false).forward(ones));
+            double[] torchDefault = Tensors.toDoubles(Pool.average(3, 1, 1, true).forward(ones));
             assertThat(tf).containsOnly(1.0);
             assertThat(torchDefault[0]).isCloseTo(4.0 / 9, org.assertj.core.data.Offset.offset(1e-6));
         }

@@ -1,0 +1,73 @@
+package io.github.diffusion4j.nn;
+
+import io.github.diffusion4j.net.ParameterStore;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** A fully connected layer {@code y = x Wᵀ + b} over the last dimension (PyTorch {@code nn.Linear}). */
+public final class Linear implements Layer {
+    private final ParameterStore store;
+    private final String name;
+    private final int in;
+    private final int out;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /**
+     * Registers {@code name.weight} [out, in] and, with {@code bias}, {@code name.bias} [out], drawn
+     * by {@code init} with fan-in {@code in}.
+     */
+    public Linear(ParameterStore store, String name, int in, int out, boolean bias, WeightInit init) {
+        this.store = store;
+        this.name = name;
+        this.in = in;
+        this.out = out;
+        init.register(store, name + ".weight", false, in, out, in);
+        if (bias) {
+            init.register(store, name + ".bias", true, in, out);
+        }
+        this.weight = store.get(name + ".weight");
+        this.bias = bias ? store.get(name + ".bias") : null;
+    }
+
+    /** With bias, PyTorch's default initialisation. */
+    public Linear(ParameterStore store, String name, int in, int out) {
+        this(store, name, in, out, true, WeightInit.KAIMING_UNIFORM);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        ScalarType dt = x.scalar_type();
+        return torch.linear(x, Params.cast(weight, dt), Params.optional(bias, dt));
+    }
+
+    @Override
+    public long[] outputShape(long... inputShape) {
+        Params.check("Linear " + name, inputShape, inputShape.length, inputShape.length - 1, in);
+        long[] s = inputShape.clone();
+        s[s.length - 1] = out;
+        return s;
+    }
+
+    /** {@code 2·in·out} per row. */
+    @Override
+    public double flops(long... inputShape) {
+        outputShape(inputShape);
+        long rows = Params.numel(inputShape, 0) / in;
+        return 2.0 * in * out * rows;
+    }
+
+    @Override
+    public long parameterCount() {
+        return Params.trainable(store, name + ".weight", bias == null ? null : name + ".bias");
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+}
