@@ -1,13 +1,9 @@
 package io.github.diffusion4j.denoise;
 
+import io.github.diffusion4j.engine.Tensors;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Evaluates a denoiser on chunks of exactly {@code size} rows, padding the last chunk by repeating
@@ -36,17 +32,11 @@ public record FixedBatchDenoiser(Denoiser inner, int size) implements Denoiser {
             for (int i = 0; i < size; i++) {
                 rows[i] = start + Math.min(i, n - 1);
             }
-            Tensor idx = indices(rows);
+            Tensor idx = Tensors.fromLongs(rows);
             Tensor out = inner.denoise(x.index_select(0, idx), sigma.index_select(0, idx), select(cond, rows, idx));
             parts.add(out.narrow(0, 0, n));
         }
-        return parts.size() == 1 ? parts.get(0) : torch.cat(new TensorVector(parts.toArray(new Tensor[0])), 0);
-    }
-
-    private static Tensor indices(long[] rows) {
-        try (LongPointer p = new LongPointer(rows)) {
-            return torch.from_blob(p, new long[] {rows.length}, new TensorOptions(ScalarType.Long)).clone();
-        }
+        return parts.size() == 1 ? parts.get(0) : Tensors.cat(0, parts.toArray(new Tensor[0]));
     }
 
     private static Conditioning select(Conditioning cond, long[] rows, Tensor idx) {
