@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +24,7 @@ public final class SafetensorsWriter {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new TreeMap<>(); // sorted: the same file bytes whatever map the caller passed
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
     private record Tensor(DType dtype, long[] shape, ByteBuffer data) {
