@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             long[] seeds = java.util.stream.LongStream.range(0, EVAL_N).toArray();
             for (double w : new double[] {1.0, 2.0}) {
                 Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {1, res, res},
-                        cfg.sampling().sampler(), cfg.sampling().steps());
+                        cfg.sampling().sampler().type(), cfg.sampling().steps());
                 Evaluator.Measured m = Evaluator.ofSamples(net, gen, seeds, 50, seed -> seed % 10, 1, res, test.classNames());
                 Map<String, Object> r = Evaluator.compare(real, m, which, null);
                 sb.append(String.format("  guidance w = %.0f: FD %.3f, KID %.5f, label accuracy %.3f%n", w, r.get("fd"), r.get("kid"),

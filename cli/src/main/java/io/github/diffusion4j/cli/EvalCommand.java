@@ -79,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
         int classes = cfg.model().classes();
         double w = guidance != null ? guidance : cfg.sampling().guidance();
         Generator gen = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, new long[] {cfg.data().channels(), res, res},
-                sampler != null ? sampler : cfg.sampling().sampler(), steps != null ? steps : cfg.sampling().steps());
+                sampler != null ? sampler : cfg.sampling().sampler().type(), steps != null ? steps : cfg.sampling().steps());
         LongUnaryOperator labelOf = classes == 0 ? null
                 : seed -> SampleCommand.labelOf(seed, classes);
         long t0 = System.nanoTime();

@@ -82,7 +82,7 @@ final class SampleCommand implements Callable<Integer> {
         if (w != 1.0 && classes == 0) {
             throw new UserException("--guidance needs a class-conditional model");
         }
-        String samplerName = sampler != null ? sampler : cfg.sampling().sampler();
+        String samplerName = sampler != null ? sampler : cfg.sampling().sampler().type();
         int n = steps != null ? steps : cfg.sampling().steps();
         long[] shape = {cfg.data().channels(), cfg.data().resolution(), cfg.data().resolution()};
         Generator g = SampleGrid.generator(ck.denoiser(), cfg.sampling(), w, shape, samplerName, n);

@@ -6,37 +6,23 @@ import java.util.List;
 final class ConfigValidator {
     private ConfigValidator() {}
 
-    static void validate(ExperimentConfig c) {
+    /**
+     * Checks {@code c}; {@code shorthand}: the config was written with the one-stage keys, so a
+     * stage's keys are named {@code model.…} and its resolution {@code data.resolution}, else
+     * {@code stages[i].model.…} and {@code stages[i].resolution}.
+     */
+    static void validate(ExperimentConfig c, boolean shorthand) {
         var d = c.data();
         positive("data.resolution", d.resolution());
         oneOf("data.channels", d.channels(), 1, 3);
         nonNegative("data.limit", d.limit());
-        var m = c.model();
-        choice("model.type", m.type(), List.of("unet"));
-        positive("model.baseChannels", m.baseChannels());
-        if (m.channelMult() == null || m.channelMult().length == 0) {
-            throw new ConfigException("config key 'model.channelMult' must list at least one multiplier");
+        if (c.stages() == null || c.stages().isEmpty()) {
+            throw new ConfigException("config key 'stages' must list at least one stage");
         }
-        for (int x : m.channelMult()) {
-            positive("model.channelMult", x);
+        for (int i = 0; i < c.stages().size(); i++) {
+            String prefix = shorthand ? "" : "stages[" + i + "].";
+            stage(c.stages().get(i), prefix, shorthand ? "data.resolution" : prefix + "resolution");
         }
-        positive("model.numResBlocks", m.numResBlocks());
-        range("model.dropout", m.dropout(), 0, 1);
-        nonNegative("model.classes", m.classes());
-        choice("model.embedding", m.embedding(), List.of("positional", "fourier"));
-        int down = 1 << (m.channelMult().length - 1);
-        if (d.resolution() % down != 0) {
-            throw new ConfigException("config key 'data.resolution': " + d.resolution() + " is not divisible by 2^(levels-1) = "
-                    + down + " for model.channelMult of length " + m.channelMult().length);
-        }
-        var f = c.diffusion();
-        choice("diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
-        positive("diffusion.sigmaData", f.sigmaData());
-        choice("diffusion.parametrisation", f.parametrisation(), List.of("edm-f", "eps", "x0", "v"));
-        choice("diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
-        positive("diffusion.pStd", f.pStd());
-        choice("diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
-        positive("diffusion.minSnrGamma", f.minSnrGamma());
         var t = c.training();
         positive("training.batch", t.batch());
         positive("training.lr", t.lr());
@@ -54,17 +40,61 @@ final class ConfigValidator {
         positive("training.checkpointEvery", t.checkpointEvery());
         positive("training.logEvery", t.logEvery());
         positive("training.maxBadSteps", t.maxBadSteps());
-        var s = c.sampling();
-        choice("sampling.sampler", s.sampler(), io.github.diffusion4j.sample.Samplers.NAMES);
-        positive("sampling.steps", s.steps());
-        positive("sampling.sigmaMin", s.sigmaMin());
-        if (s.sigmaMax() <= s.sigmaMin()) {
-            throw new ConfigException("config key 'sampling.sigmaMax' must exceed sampling.sigmaMin");
-        }
-        positive("sampling.rho", s.rho());
-        nonNegative("sampling.sChurn", s.sChurn());
-        positive("sampling.gridSeeds", s.gridSeeds());
         nonNegative("evaluation.n", c.evaluation().n());
+    }
+
+    /** One stage; its keys are shown under {@code p} ("" or "stages[i].") and its resolution as {@code resolutionKey}. */
+    private static void stage(ExperimentConfig.StageConfig st, String p, String resolutionKey) {
+        positive(resolutionKey, st.resolution());
+        if (st.model() instanceof ModelConfig.UNet m) {
+            positive(p + "model.baseChannels", m.baseChannels());
+            if (m.channelMult() == null || m.channelMult().isEmpty()) {
+                throw new ConfigException("config key '" + p + "model.channelMult' must list at least one multiplier");
+            }
+            for (Integer x : m.channelMult()) {
+                positive(p + "model.channelMult", x == null ? Double.NaN : x);
+            }
+            if (m.attentionResolutions() == null || m.attentionResolutions().contains(null)) {
+                throw new ConfigException("config key '" + p + "model.attentionResolutions' must be a list of resolutions");
+            }
+            positive(p + "model.numResBlocks", m.numResBlocks());
+            range(p + "model.dropout", m.dropout(), 0, 1);
+            nonNegative(p + "model.classes", m.classes());
+            choice(p + "model.embedding", m.embedding(), List.of("positional", "fourier"));
+            int down = 1 << (m.channelMult().size() - 1);
+            if (st.resolution() % down != 0) {
+                throw new ConfigException("config key '" + resolutionKey + "': " + st.resolution() + " is not divisible by 2^(levels-1) = "
+                        + down + " for " + p + "model.channelMult of length " + m.channelMult().size());
+            }
+        }
+        var f = st.diffusion();
+        choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
+        positive(p + "diffusion.sigmaData", f.sigmaData());
+        choice(p + "diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
+        positive(p + "diffusion.pStd", f.pStd());
+        choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
+        positive(p + "diffusion.minSnrGamma", f.minSnrGamma());
+        var s = st.sampling();
+        nonNegative(p + "sampling.sampler.sChurn", s.sampler().churn());
+        positive(p + "sampling.steps", s.steps());
+        positive(p + "sampling.sigmaMin", s.sigmaMin());
+        if (s.sigmaMax() <= s.sigmaMin()) {
+            throw new ConfigException("config key '" + p + "sampling.sigmaMax' must exceed " + p + "sampling.sigmaMin");
+        }
+        if (s.discretisation() instanceof DiscretisationConfig.Karras k) {
+            positive(p + "sampling.discretisation.rho", k.rho());
+        } else if (s.discretisation() instanceof DiscretisationConfig.Vp v) {
+            positive(p + "sampling.discretisation.betaD", v.betaD());
+            positive(p + "sampling.discretisation.betaMin", v.betaMin());
+            range(p + "sampling.discretisation.epsilonS", v.epsilonS(), Double.MIN_VALUE, 1);
+        } else if (s.discretisation() instanceof DiscretisationConfig.Iddpm i) {
+            positive(p + "sampling.discretisation.m", i.m());
+            positive(p + "sampling.discretisation.c1", i.c1());
+            nonNegative(p + "sampling.discretisation.c2", i.c2());
+        } else if (s.discretisation() instanceof DiscretisationConfig.Discrete x) {
+            choice(p + "sampling.discretisation.spacing", x.spacing(), List.of("leading", "trailing"));
+        }
+        positive(p + "sampling.gridSeeds", s.gridSeeds());
     }
 
     private static void positive(String key, double v) {

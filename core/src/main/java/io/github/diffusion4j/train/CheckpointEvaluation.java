@@ -60,7 +60,7 @@ final class CheckpointEvaluation implements AutoCloseable {
         int res = cfg.data().resolution();
         int classes = cfg.model().classes();
         Generator gen = SampleGrid.generator(emaDenoiser, cfg.sampling(), cfg.sampling().guidance(),
-                new long[] {cfg.data().channels(), res, res}, cfg.sampling().sampler(), cfg.sampling().steps());
+                new long[] {cfg.data().channels(), res, res}, cfg.sampling().sampler().type(), cfg.sampling().steps());
         Evaluator.Measured m = Evaluator.ofSamples(net, gen, LongStream.range(0, cfg.evaluation().n()).toArray(),
                 cfg.training().batch(), classes == 0 ? null : seed -> seed % classes, cfg.data().channels(), res,
                 reference.classNames());
