@@ -238,13 +238,27 @@ final class ConfigTree {
         List<Object> path = parsePath(key);
         JsonNode node = tree;
         Type type = root;
+        JsonNode container = null;
+        Object slot = null;
         StringBuilder shown = new StringBuilder();
         for (int i = 0; i < path.size(); i++) {
             Object part = path.get(i);
             boolean last = i == path.size() - 1;
             if (part instanceof String name) {
+                if (!node.isObject()) {
+                    throw new ConfigException("--set " + key + ": config key '" + shown + "' is not a mapping");
+                }
                 Class<?> record = recordOf(node, raw(type));
                 String prefix = shown.isEmpty() ? "" : shown + ".";
+                if (last && name.equals("type") && isTyped(raw(type))) {
+                    ObjectNode chosen = choose((ObjectNode) node, mapper.createObjectNode().set(name, value), raw(type), shown.toString());
+                    if (container instanceof ObjectNode o) {
+                        o.set((String) slot, chosen);
+                    } else {
+                        ((ArrayNode) container).set((Integer) slot, chosen);
+                    }
+                    return;
+                }
                 if (last) {
                     merge((ObjectNode) node, mapper.createObjectNode().set(name, value), record, prefix);
                     return;
@@ -257,6 +271,8 @@ final class ConfigTree {
                 if (!isStructured(raw(t)) && raw(t) != List.class) {
                     throw new ConfigException("--set " + key + ": config key '" + shown + "' is a value, not a mapping or a list");
                 }
+                container = node;
+                slot = name;
                 node = node.get(name);
                 type = t;
             } else {
@@ -276,6 +292,8 @@ final class ConfigTree {
                     return;
                 }
                 shown.append('[').append(index).append(']');
+                container = node;
+                slot = index;
                 node = node.get(index);
                 type = item;
             }
