@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -41,8 +41,7 @@ public final class ConfigLoader {
     public static ExperimentConfig load(String presetOrFile, List<String> sets) {
         JsonNode source = readSource(presetOrFile);
         Class<?> form = formOf(source);
-        ObjectNode tree = TREE.defaults(form);
-        TREE.merge(tree, source, form, "");
+        ObjectNode tree = overDefaults(source, form);
         for (String set : sets) {
             applySet(tree, form, set);
         }
@@ -52,6 +51,13 @@ public final class ConfigLoader {
     /** The shape a source uses: a {@code stages} list, or the one-stage shorthand. */
     private static Class<?> formOf(JsonNode source) {
         return source.has("stages") ? ExperimentConfig.class : Shorthand.class;
+    }
+
+    /** The defaults of {@code form}'s records with {@code source} merged over them. */
+    private static ObjectNode overDefaults(JsonNode source, Class<?> form) {
+        ObjectNode tree = TREE.defaults(form);
+        TREE.merge(tree, source, form, "");
+        return tree;
     }
 
     /** Parses the YAML text of a resolved config (as written into a run directory). */
@@ -66,9 +72,7 @@ public final class ConfigLoader {
             throw new ConfigException("config must be a YAML mapping");
         }
         Class<?> form = formOf(source);
-        ObjectNode tree = TREE.defaults(form);
-        TREE.merge(tree, source, form, "");
-        return bind(tree, form);
+        return bind(overDefaults(source, form), form);
     }
 
     /**
