@@ -1,12 +1,12 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.assemble.NetworkAssembly;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.DataCache;
 import io.github.diffusion4j.data.Datasets;
 import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.net.Network;
-import io.github.diffusion4j.net.Networks;
 import io.github.diffusion4j.train.RunDirectory;
 import io.github.diffusion4j.train.TrainListener;
 import io.github.diffusion4j.train.Trainer;
@@ -31,8 +31,8 @@ final class TrainRunner {
             double minutes) throws IOException {
         Engine.init();
         ImageDataset data = dataset(cfg);
-        Network net = Networks.build(cfg.model(), cfg.data());
-        Network ema = Networks.build(cfg.model(), cfg.data());
+        Network net = NetworkAssembly.build(cfg);
+        Network ema = NetworkAssembly.build(cfg);
         Listener listener = new Listener(run);
         try (Trainer trainer = resumeFrom.isPresent()
                 ? Trainer.resume(resumeFrom.get(), cfg, data, net, ema, run, listener)

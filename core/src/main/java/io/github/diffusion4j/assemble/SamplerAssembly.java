@@ -1,8 +1,10 @@
 package io.github.diffusion4j.assemble;
 
+import io.github.diffusion4j.config.DiscretisationConfig;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DataConfig;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.config.SamplerConfig;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.sample.AncestralSampler;
 import io.github.diffusion4j.sample.Churn;
@@ -12,8 +14,14 @@ import io.github.diffusion4j.sample.EdmSampler;
 import io.github.diffusion4j.sample.Generator;
 import io.github.diffusion4j.sample.Sampler;
 import io.github.diffusion4j.sample.Samplers;
+import io.github.diffusion4j.schedule.DiscreteSigmas;
+import io.github.diffusion4j.schedule.DiscreteVpSchedule;
 import io.github.diffusion4j.schedule.Discretization;
+import io.github.diffusion4j.schedule.IddpmSigmas;
 import io.github.diffusion4j.schedule.KarrasSigmas;
+import io.github.diffusion4j.schedule.LinearVpSchedule;
+import io.github.diffusion4j.schedule.LogUniformSigmas;
+import io.github.diffusion4j.schedule.VpSigmas;
 
 /**
  * The one place a {@link SamplingConfig} becomes objects (review round 2, §4 "assemble"): the
@@ -38,17 +46,30 @@ public final class SamplerAssembly {
 
     /** The config's sampler, with its churn. */
     public static Sampler sampler(SamplingConfig s) {
-        return sampler(s.sampler(), churn(s));
+        return sampler(s.sampler().type(), churn(s));
     }
 
-    /** EDM's churn at S_churn = {@code sampling.sChurn} over all σ, S_noise = 1 (Karras et al. 2022, Alg. 2); none at 0. */
+    /** EDM's churn at S_churn = {@code sampling.sampler.sChurn} over all σ, S_noise = 1 (Karras et al. 2022, Alg. 2); none at 0. */
     public static Churn churn(SamplingConfig s) {
-        return s.sChurn() > 0 ? new Churn(s.sChurn(), 0, Double.POSITIVE_INFINITY, 1) : Churn.NONE;
+        double sChurn = s.sampler().churn();
+        return sChurn > 0 ? new Churn(sChurn, 0, Double.POSITIVE_INFINITY, 1) : Churn.NONE;
     }
 
-    /** The config's σ grid: Karras et al.'s ρ-grid from {@code sigmaMax} to {@code sigmaMin}. */
+    /** The σ grid {@code sampling.discretisation} names, over [sigmaMin, sigmaMax] where the grid takes a range. */
     public static Discretization discretization(SamplingConfig s) {
-        return new KarrasSigmas(s.sigmaMin(), s.sigmaMax(), s.rho());
+        DiscretisationConfig c = s.discretisation();
+        if (c instanceof DiscretisationConfig.Karras k) {
+            return new KarrasSigmas(s.sigmaMin(), s.sigmaMax(), k.rho());
+        } else if (c instanceof DiscretisationConfig.LogUniform) {
+            return new LogUniformSigmas(s.sigmaMin(), s.sigmaMax());
+        } else if (c instanceof DiscretisationConfig.Vp v) {
+            return new VpSigmas(new LinearVpSchedule(v.betaD(), v.betaMin()), v.epsilonS());
+        } else if (c instanceof DiscretisationConfig.Iddpm i) {
+            return new IddpmSigmas(i.m(), i.c1(), i.c2(), s.sigmaMin(), s.sigmaMax());
+        } else if (c instanceof DiscretisationConfig.Discrete x) {
+            return new DiscreteSigmas(DiscreteVpSchedule.ddpm(), DiscreteSigmas.Spacing.valueOf(x.spacing().toUpperCase(java.util.Locale.ROOT)));
+        }
+        throw new IllegalStateException("no σ grid for '" + c.type() + "'");
     }
 
     /** {@code denoiser} under classifier-free guidance of weight {@code w} (itself at w = 1). */
@@ -75,9 +96,26 @@ public final class SamplerAssembly {
         return new long[] {data.channels(), data.resolution(), data.resolution()};
     }
 
-    /** {@code s} with the sampler, step count and guidance weight replaced where given (command-line overrides). */
+    /**
+     * {@code s} with the sampler, step count and guidance weight replaced where given (command-line
+     * overrides); a replacing sampler that takes churn keeps the config's S_churn, as round 1 did.
+     */
     public static SamplingConfig overridden(SamplingConfig s, String sampler, Integer steps, Double guidance) {
-        return new SamplingConfig(sampler != null ? sampler : s.sampler(), steps != null ? steps : s.steps(), s.sigmaMin(),
-                s.sigmaMax(), s.rho(), s.sChurn(), guidance != null ? guidance : s.guidance(), s.gridSeeds());
+        SamplerConfig chosen = sampler == null ? s.sampler() : samplerConfig(sampler, s.sampler().churn());
+        return new SamplingConfig(chosen, steps != null ? steps : s.steps(), s.sigmaMin(), s.sigmaMax(), s.discretisation(),
+                guidance != null ? guidance : s.guidance(), s.gridSeeds());
+    }
+
+    /** The typed sampler config called {@code name}, with S_churn {@code sChurn} where it takes one. */
+    static SamplerConfig samplerConfig(String name, double sChurn) {
+        return switch (name) {
+            case "heun" -> new SamplerConfig.Heun(sChurn);
+            case "euler" -> new SamplerConfig.Euler(sChurn);
+            case "ddim" -> SamplerConfig.Ddim.DEFAULT;
+            case "euler_a" -> SamplerConfig.EulerAncestral.DEFAULT;
+            case "dpmpp_2m" -> SamplerConfig.DpmSolverPlusPlus2M.DEFAULT;
+            default -> throw new IllegalArgumentException(
+                    "unknown sampler '" + name + "' (expected one of " + String.join(", ", Samplers.NAMES) + ")");
+        };
     }
 }

@@ -6,14 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -22,8 +21,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
- * Reads an {@link ExperimentConfig}: built-in defaults, then a preset or a YAML file, then
+ * Reads an {@link ExperimentConfig}: the records' defaults, then a preset or a YAML file, then
  * {@code --set key=value} overrides, merged as trees and bound with unknown keys rejected by name.
+ * A config either uses the one-stage keys {@code model}, {@code diffusion} and {@code sampling}
+ * ({@link Shorthand}) or lists {@code stages}; both resolve to {@link ExperimentConfig#stages()}.
  */
 public final class ConfigLoader {
     static final String PRESETS = "/io/github/diffusion4j/presets/";
@@ -33,34 +34,50 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // batch: 1.5 is an error, not 1
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a repeated key is an error, not "last wins"
             .build();
     /** Most bytes of a config file read (configs are a few hundred bytes). */
     static final long MAX_CONFIG_BYTES = 1 << 20;
-    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+    /** A --set key: dotted names, each optionally indexed ({@code stages[1].model.channelMult[0]}). */
+    private static final java.util.regex.Pattern KEY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\[\\d+\\])*(\\.[A-Za-z0-9_]+(\\[\\d+\\])*)*");
+    private static final ConfigTree TREE = new ConfigTree(YAML);
 
     private ConfigLoader() {}
 
     /** Loads a preset name or a YAML file path, applies {@code sets} and validates. */
     public static ExperimentConfig load(String presetOrFile, List<String> sets) {
-        ObjectNode tree = (ObjectNode) readResource("defaults.yaml");
-        merge(tree, readSource(presetOrFile), "");
+        JsonNode source = readSource(presetOrFile);
+        Class<?> form = formOf(source);
+        ObjectNode tree = overDefaults(source, form);
         for (String set : sets) {
-            applySet(tree, set);
+            applySet(tree, form, set);
         }
-        return bind(tree);
+        return bind(tree, form);
+    }
+
+    /** The shape a source uses: a {@code stages} list, or the one-stage shorthand. */
+    private static Class<?> formOf(JsonNode source) {
+        return source.has("stages") ? ExperimentConfig.class : Shorthand.class;
+    }
+
+    /** The defaults of {@code form}'s records with {@code source} merged over them. */
+    private static ObjectNode overDefaults(JsonNode source, Class<?> form) {
+        ObjectNode tree = TREE.defaults(form);
+        TREE.merge(tree, source, form, "");
+        return tree;
     }
 
     /** Parses the YAML text of a resolved config (as written into a run directory). */
     public static ExperimentConfig parse(String yaml) {
-        ObjectNode tree = (ObjectNode) readResource("defaults.yaml");
-        JsonNode node = readYaml(yaml, "config");
-        if (!node.isObject()) {
+        JsonNode source = readYaml(yaml, "config");
+        if (!source.isObject()) {
             throw new ConfigException("config must be a YAML mapping");
         }
-        merge(tree, node, "");
-        return bind(tree);
+        Class<?> form = formOf(source);
+        return bind(overDefaults(source, form), form);
     }
 
     /**
@@ -123,9 +140,15 @@ public final class ConfigLoader {
         return ConfigValidator.asConfigError(e);
     }
 
-    /** The resolved config as YAML. */
+    /**
+     * The resolved config as YAML, every key with its value: in the one-stage shorthand when the
+     * config has one stage at {@code data.resolution} with no coupling, else with a {@code stages}
+     * list; a typed section whose choice has no other keys is written as its type name.
+     */
     public static String toYaml(ExperimentConfig config) {
-        return YAML.writeValueAsString(config);
+        Shorthand shorthand = Shorthand.of(config);
+        JsonNode tree = shorthand != null ? YAML.valueToTree(shorthand) : YAML.valueToTree(config);
+        return YAML.writeValueAsString(TREE.collapse(tree, shorthand != null ? Shorthand.class : ExperimentConfig.class));
     }
 
     private static JsonNode readSource(String presetOrFile) {
@@ -169,26 +192,8 @@ public final class ConfigLoader {
         }
     }
 
-    /** Overlays {@code over} onto {@code base}; keys absent from the defaults are rejected here, by name. */
-    private static void merge(ObjectNode base, JsonNode over, String prefix) {
-        for (Map.Entry<String, JsonNode> e : over.properties()) {
-            String key = prefix + e.getKey();
-            JsonNode existing = base.get(e.getKey());
-            if (existing == null) {
-                throw new ConfigException("unknown config key '" + key + "'" + suggestion(base, e.getKey(), prefix));
-            }
-            if (existing.isObject() && e.getValue().isObject()) {
-                merge((ObjectNode) existing, e.getValue(), key + ".");
-            } else if (existing.isObject()) {
-                throw new ConfigException("config key '" + key + "' must be a mapping");
-            } else {
-                base.set(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    private static String suggestion(ObjectNode base, String key, String prefix) {
-        List<String> known = new ArrayList<>(base.propertyNames());
+    /** " (did you mean 'prefix.k'?)" for the nearest of {@code known} to {@code key}, else the known keys. */
+    static String suggestion(List<String> known, String key, String prefix) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
@@ -217,8 +222,11 @@ public final class ConfigLoader {
         return prev[b.length()];
     }
 
-    /** Applies one {@code a.b.c=value} override; the value is parsed as YAML (numbers, lists, booleans). */
-    static void applySet(ObjectNode tree, String set) {
+    /**
+     * Applies one {@code a.b[i].c=value} override; the value is parsed as YAML (numbers, lists,
+     * booleans, mappings) and the key may index lists ({@code stages[1].model.baseChannels}).
+     */
+    static void applySet(ObjectNode tree, Class<?> form, String set) {
         int eq = set.indexOf('=');
         if (eq <= 0) {
             throw new ConfigException("--set needs key=value, got '" + set + "'");
@@ -228,20 +236,14 @@ public final class ConfigLoader {
             throw new ConfigException("--set: '" + key + "' is not a config key (expected e.g. training.batch=32)");
         }
         JsonNode value = readYaml(set.substring(eq + 1), "--set " + key);
-        ObjectNode over = YAML.createObjectNode();
-        ObjectNode cursor = over;
-        String[] parts = key.split("\\.");
-        for (int i = 0; i < parts.length - 1; i++) {
-            cursor = cursor.putObject(parts[i]);
-        }
-        cursor.set(parts[parts.length - 1], value.isMissingNode() ? YAML.nullNode() : value);
-        merge(tree, over, "");
+        TREE.set(tree, form, key, value.isMissingNode() ? YAML.nullNode() : value);
     }
 
-    private static ExperimentConfig bind(ObjectNode tree) {
+    private static ExperimentConfig bind(ObjectNode tree, Class<?> form) {
         ExperimentConfig c;
         try {
-            c = YAML.treeToValue(tree, ExperimentConfig.class);
+            c = form == Shorthand.class ? YAML.treeToValue(tree, Shorthand.class).resolve()
+                    : YAML.treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException("unknown config key '" + path(e) + "'");
         } catch (InvalidFormatException e) {
@@ -252,7 +254,7 @@ public final class ConfigLoader {
             String key = path(e);
             throw new ConfigException((key.isEmpty() ? "config: " : "config key '" + key + "': ") + oneLine(e));
         }
-        ConfigValidator.validate(c);
+        ConfigValidator.validate(c, form == Shorthand.class);
         return c;
     }
 

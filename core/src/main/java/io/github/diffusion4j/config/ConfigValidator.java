@@ -23,43 +23,24 @@ final class ConfigValidator {
 
     private ConfigValidator() {}
 
-    static void validate(ExperimentConfig c) {
+    /**
+     * Checks {@code c}; {@code shorthand}: the config was written with the one-stage keys, so a
+     * stage's keys are named {@code model.…} and its resolution {@code data.resolution}, else
+     * {@code stages[i].model.…} and {@code stages[i].resolution}.
+     */
+    static void validate(ExperimentConfig c, boolean shorthand) {
         var d = c.data();
         positive("data.resolution", d.resolution());
         atMost("data.resolution", d.resolution(), MAX_RESOLUTION);
         oneOf("data.channels", d.channels(), 1, 3);
         nonNegative("data.limit", d.limit());
-        var m = c.model();
-        choice("model.type", m.type(), List.of("unet"));
-        positive("model.baseChannels", m.baseChannels());
-        if (m.channelMult() == null || m.channelMult().length == 0) {
-            throw new ConfigException("config key 'model.channelMult' must list at least one multiplier");
+        if (c.stages() == null || c.stages().isEmpty()) {
+            throw new ConfigException("config key 'stages' must list at least one stage");
         }
-        for (int x : m.channelMult()) {
-            positive("model.channelMult", x);
+        for (int i = 0; i < c.stages().size(); i++) {
+            String prefix = shorthand ? "" : "stages[" + i + "].";
+            stage(c.stages().get(i), prefix, shorthand ? "data.resolution" : prefix + "resolution", d.channels());
         }
-        positive("model.numResBlocks", m.numResBlocks());
-        if (m.attentionResolutions() != null) {
-            for (int r : m.attentionResolutions()) {
-                if (r <= 0) {
-                    throw new ConfigException("config key 'model.attentionResolutions' must list resolutions > 0, got " + r);
-                }
-            }
-        }
-        range("model.dropout", m.dropout(), 0, 1);
-        nonNegative("model.classes", m.classes());
-        atMost("model.classes", m.classes(), MAX_CLASSES);
-        choice("model.embedding", m.embedding(), List.of("positional", "fourier"));
-        unet(c);
-        var f = c.diffusion();
-        choice("diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
-        positive("diffusion.sigmaData", f.sigmaData());
-        choice("diffusion.parametrisation", f.parametrisation(), List.of("edm-f", "eps", "x0", "v"));
-        choice("diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
-        finite("diffusion.pMean", f.pMean());
-        positive("diffusion.pStd", f.pStd());
-        choice("diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
-        positive("diffusion.minSnrGamma", f.minSnrGamma());
         var t = c.training();
         positive("training.batch", t.batch());
         positive("training.lr", t.lr());
@@ -77,20 +58,77 @@ final class ConfigValidator {
         positive("training.checkpointEvery", t.checkpointEvery());
         positive("training.logEvery", t.logEvery());
         positive("training.maxBadSteps", t.maxBadSteps());
-        var s = c.sampling();
-        choice("sampling.sampler", s.sampler(), io.github.diffusion4j.sample.Samplers.NAMES);
-        positive("sampling.steps", s.steps());
-        positive("sampling.sigmaMin", s.sigmaMin());
-        positive("sampling.sigmaMax", s.sigmaMax());
-        if (s.sigmaMax() <= s.sigmaMin()) {
-            throw new ConfigException("config key 'sampling.sigmaMax' must exceed sampling.sigmaMin");
-        }
-        positive("sampling.rho", s.rho());
-        nonNegative("sampling.sChurn", s.sChurn());
-        nonNegative("sampling.guidance", s.guidance());
-        positive("sampling.gridSeeds", s.gridSeeds());
         nonNegative("evaluation.n", c.evaluation().n());
-        sizes(c, physicalMemory());
+        for (int i = 0; i < c.stages().size(); i++) {
+            sizes(c, c.stages().get(i), shorthand ? "" : "stages[" + i + "].", physicalMemory());
+        }
+    }
+
+    /** One stage; its keys are shown under {@code p} ("" or "stages[i].") and its resolution as {@code resolutionKey}. */
+    private static void stage(ExperimentConfig.StageConfig st, String p, String resolutionKey, int channels) {
+        positive(resolutionKey, st.resolution());
+        if (st.model() instanceof ModelConfig.UNet m) {
+            positive(p + "model.baseChannels", m.baseChannels());
+            if (m.channelMult() == null || m.channelMult().isEmpty()) {
+                throw new ConfigException("config key '" + p + "model.channelMult' must list at least one multiplier");
+            }
+            for (Integer x : m.channelMult()) {
+                positive(p + "model.channelMult", x == null ? Double.NaN : x);
+            }
+            if (m.attentionResolutions() == null || m.attentionResolutions().contains(null)) {
+                throw new ConfigException("config key '" + p + "model.attentionResolutions' must be a list of resolutions");
+            }
+            for (int r : m.attentionResolutions()) {
+                if (r <= 0) {
+                    throw new ConfigException("config key '" + p + "model.attentionResolutions' must list resolutions > 0, got " + r);
+                }
+            }
+            positive(p + "model.numResBlocks", m.numResBlocks());
+            range(p + "model.dropout", m.dropout(), 0, 1);
+            nonNegative(p + "model.classes", m.classes());
+            atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+            choice(p + "model.embedding", m.embedding(), List.of("positional", "fourier"));
+            if (m.channelMult().size() > 30) { // 2^(levels-1) must not overflow
+                throw new ConfigException("config key '" + p + "model.channelMult' has " + m.channelMult().size() + " levels; at most 30");
+            }
+            int down = 1 << (m.channelMult().size() - 1);
+            if (st.resolution() % down != 0) {
+                throw new ConfigException("config key '" + resolutionKey + "': " + st.resolution() + " is not divisible by 2^(levels-1) = "
+                        + down + " for " + p + "model.channelMult of length " + m.channelMult().size());
+            }
+            unet(st, m, p, resolutionKey, channels);
+        }
+        var f = st.diffusion();
+        choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
+        positive(p + "diffusion.sigmaData", f.sigmaData());
+        choice(p + "diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
+        finite(p + "diffusion.pMean", f.pMean());
+        positive(p + "diffusion.pStd", f.pStd());
+        choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
+        positive(p + "diffusion.minSnrGamma", f.minSnrGamma());
+        var s = st.sampling();
+        nonNegative(p + "sampling.sampler.sChurn", s.sampler().churn());
+        positive(p + "sampling.steps", s.steps());
+        positive(p + "sampling.sigmaMin", s.sigmaMin());
+        positive(p + "sampling.sigmaMax", s.sigmaMax());
+        if (s.sigmaMax() <= s.sigmaMin()) {
+            throw new ConfigException("config key '" + p + "sampling.sigmaMax' must exceed " + p + "sampling.sigmaMin");
+        }
+        if (s.discretisation() instanceof DiscretisationConfig.Karras k) {
+            positive(p + "sampling.discretisation.rho", k.rho());
+        } else if (s.discretisation() instanceof DiscretisationConfig.Vp v) {
+            positive(p + "sampling.discretisation.betaD", v.betaD());
+            positive(p + "sampling.discretisation.betaMin", v.betaMin());
+            range(p + "sampling.discretisation.epsilonS", v.epsilonS(), Double.MIN_VALUE, 1);
+        } else if (s.discretisation() instanceof DiscretisationConfig.Iddpm i) {
+            positive(p + "sampling.discretisation.m", i.m());
+            positive(p + "sampling.discretisation.c1", i.c1());
+            nonNegative(p + "sampling.discretisation.c2", i.c2());
+        } else if (s.discretisation() instanceof DiscretisationConfig.Discrete x) {
+            choice(p + "sampling.discretisation.spacing", x.spacing(), List.of("leading", "trailing", "ddim", "ddodm"));
+        }
+        nonNegative(p + "sampling.guidance", s.guidance());
+        positive(p + "sampling.gridSeeds", s.gridSeeds());
     }
 
     /**
@@ -98,27 +136,32 @@ final class ConfigValidator {
      * key; whether each attention resolution is a level's resolution is left to the network build
      * ({@link #asConfigError}), as configs may be loaded for a resolution they are not built at.
      */
-    private static void unet(ExperimentConfig c) {
-        var m = c.model();
-        var d = c.data();
-        if (m.channelMult().length > 30) { // 2^(levels-1) must not overflow
-            throw new ConfigException("config key 'model.channelMult' has " + m.channelMult().length + " levels; at most 30");
-        }
-        UNetConfig u = new UNetConfig(d.resolution(), d.channels(), d.channels(), m.baseChannels(), m.channelMult(),
+    private static void unet(ExperimentConfig.StageConfig st, ModelConfig.UNet m, String p, String resolutionKey, int channels) {
+        UNetConfig u = new UNetConfig(st.resolution(), channels, channels, m.baseChannels(), ints(m.channelMult()),
                 m.numResBlocks(), new int[0], m.dropout(), m.classes(), NoiseEmbeddingType.parse(m.embedding()));
         try {
             u.validate();
         } catch (IllegalArgumentException e) {
-            throw asConfigError(e);
+            throw asConfigError(e, p, resolutionKey);
         }
+    }
+
+    static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A {@link UNetConfig#validate} failure ("field: problem") as a config error naming the config key. */
     static ConfigException asConfigError(IllegalArgumentException e) {
+        return asConfigError(e, "", "data.resolution");
+    }
+
+    /** The same inside a stage whose keys are shown under {@code p} and whose resolution is {@code resolutionKey}. */
+    static ConfigException asConfigError(IllegalArgumentException e, String p, String resolutionKey) {
         String msg = String.valueOf(e.getMessage());
         int colon = msg.indexOf(':');
         String field = colon < 0 ? "" : msg.substring(0, colon);
         String key = UNET_KEYS.getOrDefault(field, "model");
+        key = key.equals("data.resolution") ? resolutionKey : key.startsWith("model") ? p + key : key;
         return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
     }
 
@@ -136,22 +179,24 @@ final class ConfigValidator {
      * Adam's two moments), plus one float32 activation per block output for the batch; the real
      * need is larger, so no config that fits is refused.
      */
-    static void sizes(ExperimentConfig c, long machineBytes) {
+    static void sizes(ExperimentConfig c, ExperimentConfig.StageConfig st, String p, long machineBytes) {
+        if (!(st.model() instanceof ModelConfig.UNet m)) {
+            return;
+        }
         var d = c.data();
-        var m = c.model();
         int batch = c.training().batch();
-        double perImage = (double) d.channels() * d.resolution() * d.resolution();
+        double perImage = (double) d.channels() * st.resolution() * st.resolution();
         if (perImage * batch > MAX_ARRAY) {
-            throw new ConfigException("config key 'training.batch': " + batch + " images of " + d.channels() + "x" + d.resolution()
-                    + "x" + d.resolution() + " are " + (long) (perImage * batch) + " values, more than one array holds ("
+            throw new ConfigException("config key 'training.batch': " + batch + " images of " + d.channels() + "x" + st.resolution()
+                    + "x" + st.resolution() + " are " + (long) (perImage * batch) + " values, more than one array holds ("
                     + MAX_ARRAY + "); lower training.batch or data.resolution");
         }
         double weights = 0;
         double activations = 0;
         int blocks = 2 * m.numResBlocks() + 1;
-        for (int l = 0; l < m.channelMult().length; l++) {
-            double ch = (double) m.baseChannels() * m.channelMult()[l];
-            double res = (double) d.resolution() / (1L << l);
+        for (int l = 0; l < m.channelMult().size(); l++) {
+            double ch = (double) m.baseChannels() * m.channelMult().get(l);
+            double res = (double) st.resolution() / (1L << l);
             weights += blocks * 9 * ch * ch;
             activations += blocks * ch * Math.max(1, res * res);
         }
@@ -159,13 +204,13 @@ final class ConfigValidator {
         double paramBytes = 4 * 4 * (weights + embedding);
         double activationBytes = 4 * activations * batch;
         if (machineBytes > 0 && paramBytes + activationBytes > machineBytes) {
-            String key = embedding > weights && embedding * 16 > activationBytes ? "model.classes"
-                    : paramBytes > activationBytes ? "model.baseChannels"
+            String key = embedding > weights && embedding * 16 > activationBytes ? p + "model.classes"
+                    : paramBytes > activationBytes ? p + "model.baseChannels"
                     : "training.batch";
             throw new ConfigException(String.format("config key '%s': this config needs at least %s (model %s, activations of"
                     + " one step at training.batch=%d, data.resolution=%d: %s) but this machine has %s; lower model.baseChannels,"
                     + " model.channelMult, model.classes, training.batch or data.resolution", key, bytes(paramBytes + activationBytes),
-                    bytes(paramBytes), batch, d.resolution(), bytes(activationBytes), bytes(machineBytes)));
+                    bytes(paramBytes), batch, st.resolution(), bytes(activationBytes), bytes(machineBytes)));
         }
     }
 

@@ -1,43 +1,109 @@
 package io.github.diffusion4j.config;
 
+import java.util.List;
+
 /**
  * One experiment, as read from YAML (design.md, "Config"): immutable, every key known, the
- * resolved form written into the run directory.
+ * resolved form written into the run directory. An experiment is a list of {@link StageConfig}s
+ * (a single model is a one-stage list; a cascade has several) that share the dataset, the
+ * training section and the evaluation section.
  */
-public record ExperimentConfig(
-        String name, DataConfig data, ModelConfig model, DiffusionConfig diffusion, TrainingConfig training,
-        SamplingConfig sampling, EvaluationConfig evaluation) {
+public record ExperimentConfig(String name, DataConfig data, List<StageConfig> stages, TrainingConfig training,
+        EvaluationConfig evaluation) {
+
+    /** The defaults under every staged config (the shorthand's are {@link Shorthand#DEFAULT}). */
+    public static final ExperimentConfig DEFAULT = new ExperimentConfig("experiment", DataConfig.DEFAULT,
+            List.of(StageConfig.DEFAULT), TrainingConfig.DEFAULT, EvaluationConfig.DEFAULT);
+
+    /** A stage whose {@code resolution} is 0 is resolved to {@code data.resolution}. */
+    public ExperimentConfig {
+        if (stages != null && data != null) {
+            stages = stages.stream().map(s -> s == null || s.resolution() != 0 ? s : s.atResolution(data.resolution())).toList();
+        }
+    }
+
+    /** The stage of a one-stage config; a {@link ConfigException} for a cascade, which the caller cannot run. */
+    public StageConfig onlyStage() {
+        if (stages.size() != 1) {
+            throw new ConfigException("config '" + name + "' has " + stages.size()
+                    + " stages; this command runs one-stage configs only");
+        }
+        return stages.get(0);
+    }
+
+    /** The model of the only stage ({@link #onlyStage()}). */
+    public ModelConfig model() {
+        return onlyStage().model();
+    }
+
+    /** The diffusion axes of the only stage ({@link #onlyStage()}). */
+    public DiffusionConfig diffusion() {
+        return onlyStage().diffusion();
+    }
+
+    /** The sampling of the only stage ({@link #onlyStage()}). */
+    public SamplingConfig sampling() {
+        return onlyStage().sampling();
+    }
 
     /** What to train on. */
-    public record DataConfig(String dataset, int resolution, int channels, boolean flip, int limit) {}
+    public record DataConfig(String dataset, int resolution, int channels, boolean flip, int limit) {
+        public static final DataConfig DEFAULT = new DataConfig("mnist:train", 28, 1, false, 0);
+    }
 
-    /** The backbone; {@code type} selects the architecture (today: {@code unet}). */
-    public record ModelConfig(
-            String type, int baseChannels, int[] channelMult, int numResBlocks, int[] attentionResolutions,
-            double dropout, int classes, String embedding, long seed) {}
+    /**
+     * One model of an experiment: it generates at {@code resolution} (0 = {@code data.resolution})
+     * with its own backbone, diffusion axes and sampler, conditioned through {@code coupling} on
+     * the previous stage (Ho et al. 2021, cascaded diffusion; Teng et al. 2024, Relay).
+     */
+    public record StageConfig(int resolution, ModelConfig model, DiffusionConfig diffusion, SamplingConfig sampling,
+            CouplingConfig coupling) {
+        public static final StageConfig DEFAULT = new StageConfig(0, ModelConfig.UNet.DEFAULT, DiffusionConfig.DEFAULT,
+                SamplingConfig.DEFAULT, CouplingConfig.None.DEFAULT);
+
+        /** This stage at another resolution. */
+        public StageConfig atResolution(int r) {
+            return new StageConfig(r, model, diffusion, sampling, coupling);
+        }
+    }
 
     /**
      * The diffusion design axes (Karras et al. 2022, Table 1): preconditioning, parametrisation,
-     * training noise distribution and loss weighting.
+     * training noise distribution and loss weighting, and the forward process.
      */
     public record DiffusionConfig(
-            String preconditioning, double sigmaData, String parametrisation, String noise, double pMean, double pStd,
-            String weighting, double minSnrGamma) {}
+            String preconditioning, double sigmaData, ParametrisationConfig parametrisation, String noise, double pMean,
+            double pStd, String weighting, double minSnrGamma, ProcessConfig process) {
+        public static final DiffusionConfig DEFAULT = new DiffusionConfig("edm", 0.5, ParametrisationConfig.EdmF.DEFAULT,
+                "lognormal", -1.2, 1.2, "natural", 5.0, ProcessConfig.Additive.DEFAULT);
+    }
 
     /** The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. */
     public record TrainingConfig(
             int batch, double lr, double weightDecay, double beta1, double beta2, double eps, long warmupImages,
             double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, long seed,
-            long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {}
+            long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {
+        public static final TrainingConfig DEFAULT = new TrainingConfig(64, 0.001, 0.0, 0.9, 0.999, 1.0e-8, 10000,
+                50000, 0.05, 1.0, 0.1, false, 0, 2000, 0, 500, 50, 5);
+    }
 
     /**
      * Evaluation at every checkpoint: {@code n} EMA samples against {@code reference} through the
      * feature network {@code features} ({@code n = 0}: off; empty names: chosen from the dataset).
      */
-    public record EvaluationConfig(int n, String reference, String features) {}
+    public record EvaluationConfig(int n, String reference, String features) {
+        public static final EvaluationConfig DEFAULT = new EvaluationConfig(0, "", "");
+    }
 
-    /** How sample grids (and {@code d4j sample} defaults) are drawn. */
+    /**
+     * How samples are drawn (grids, {@code d4j sample} defaults): the sampler, the σ grid
+     * {@code discretisation} over [{@code sigmaMin}, {@code sigmaMax}] in {@code steps} steps, and
+     * the guidance weight.
+     */
     public record SamplingConfig(
-            String sampler, int steps, double sigmaMin, double sigmaMax, double rho, double sChurn, double guidance,
-            int gridSeeds) {}
+            SamplerConfig sampler, int steps, double sigmaMin, double sigmaMax, DiscretisationConfig discretisation,
+            double guidance, int gridSeeds) {
+        public static final SamplingConfig DEFAULT = new SamplingConfig(SamplerConfig.Heun.DEFAULT, 18, 0.002, 80,
+                DiscretisationConfig.Karras.DEFAULT, 1.0, 100);
+    }
 }

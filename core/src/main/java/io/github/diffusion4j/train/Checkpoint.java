@@ -1,11 +1,12 @@
 package io.github.diffusion4j.train;
 
+import io.github.diffusion4j.assemble.DiffusionAssembly;
+import io.github.diffusion4j.assemble.NetworkAssembly;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.io.SafetensorsFile;
 import io.github.diffusion4j.net.Network;
-import io.github.diffusion4j.net.Networks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,11 @@ public record Checkpoint(Path file, ExperimentConfig config, Network network, Pr
                 throw new io.github.diffusion4j.io.InputException(file + ": no 'config' in the metadata; not a diffusion4j checkpoint");
             }
             ExperimentConfig cfg = ConfigLoader.parse(yaml, file);
-            Network net = Networks.build(cfg.model(), cfg.data());
+            Network net = NetworkAssembly.build(cfg);
             String prefix = f.metadata().containsKey("format") ? "ema." : "";
             net.loadParameters(TrainState.section(f, file, prefix, net.namedParameters()));
             net.train(false);
-            DiffusionSetup setup = DiffusionSetup.from(cfg.diffusion());
+            DiffusionAssembly setup = DiffusionAssembly.of(cfg.onlyStage());
             return new Checkpoint(file, cfg, net,
                     new PreconditionedDenoiser(net, setup.preconditioning(), setup.parametrisation()));
         }

@@ -1,6 +1,6 @@
 package io.github.diffusion4j.train;
 
-import io.github.diffusion4j.cascade.StageCoupling;
+import io.github.diffusion4j.assemble.DiffusionAssembly;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.Augment;
@@ -50,7 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final Network emaNet;
     private final RunDirectory run;
     private final TrainListener listener;
-    private final DiffusionSetup setup;
+    private final DiffusionAssembly setup;
     private final Objective objective;
     private final List<CheckpointHook> hooks;
     private final Map<String, Tensor> params;
@@ -82,8 +82,8 @@ public final class Trainer implements AutoCloseable {
         this.emaNet = emaNet;
         this.run = run;
         this.listener = listener;
-        this.setup = DiffusionSetup.from(cfg.diffusion());
-        this.objective = new Objective(setup.noise(), setup.process(), StageCoupling.NONE,
+        this.setup = DiffusionAssembly.of(cfg.onlyStage());
+        this.objective = new Objective(setup.noise(), setup.process(), setup.coupling(),
                 PreconditionedDenoiser.checked(net, net.spec(), cfg.data().channels(), setup.preconditioning(), setup.parametrisation()),
                 setup.weighting(), cfg.training().bf16());
         this.hooks = hooks;

@@ -27,9 +27,9 @@ class ConfigLoaderTest {
         ExperimentConfig c = ConfigLoader.load("mnist-unet",
                 List.of("training.batch=8", "model.channelMult=[1, 2]", "training.bf16=true", "sampling.sampler=dpmpp_2m"));
         assertThat(c.training().batch()).isEqualTo(8);
-        assertThat(c.model().channelMult()).containsExactly(1, 2);
+        assertThat(((ModelConfig.UNet) c.model()).channelMult()).containsExactly(1, 2);
         assertThat(c.training().bf16()).isTrue();
-        assertThat(c.sampling().sampler()).isEqualTo("dpmpp_2m");
+        assertThat(c.sampling().sampler().type()).isEqualTo("dpmpp_2m");
     }
 
     @Test

@@ -2,11 +2,11 @@ package io.github.diffusion4j.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.diffusion4j.assemble.NetworkAssembly;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.engine.Engine;
-import io.github.diffusion4j.net.Networks;
 import io.github.diffusion4j.sample.ClassifierFreeGuidance;
 import io.github.diffusion4j.sample.EdmSampler;
 import io.github.diffusion4j.sample.Generator;
@@ -28,8 +28,8 @@ class ReadmeExampleTest {
                 "sampling.gridSeeds=4", "sampling.steps=2"));
         ImageDataset data = ResumeTest.data(); // README: Datasets.resolve("mnist:train", 28, DataCache.defaultDir())
         RunDirectory run = RunDirectory.create(dir, cfg.name());
-        try (Trainer trainer = Trainer.start(cfg, data, Networks.build(cfg.model(), cfg.data()),
-                Networks.build(cfg.model(), cfg.data()), run, TrainListener.NONE)) {
+        try (Trainer trainer = Trainer.start(cfg, data, NetworkAssembly.build(cfg),
+                NetworkAssembly.build(cfg), run, TrainListener.NONE)) {
             trainer.run(cfg.training().steps(), 0);
         }
 

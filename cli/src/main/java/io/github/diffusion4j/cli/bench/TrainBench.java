@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli.bench;
 
+import io.github.diffusion4j.assemble.NetworkAssembly;
 import io.github.diffusion4j.cli.Json;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
@@ -7,7 +8,6 @@ import io.github.diffusion4j.data.ImageDataset;
 import io.github.diffusion4j.engine.CounterRng;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.net.Network;
-import io.github.diffusion4j.net.Networks;
 import io.github.diffusion4j.train.ResidentMemory;
 import io.github.diffusion4j.train.RunDirectory;
 import io.github.diffusion4j.train.TrainListener;
@@ -81,7 +81,7 @@ final class TrainBench implements Callable<Integer> {
             int small = Math.max(1, b / 4);
             double tSmall = medianStep(ConfigLoader.load(config, List.of("training.bf16=" + p.equals("bf16"), "training.batch=" + small)), small);
             double intercept = (b * tSmall - small * tFull) / (b - small == 0 ? 1 : b - small);
-            double flops = Networks.build(cfg.model(), cfg.data()).flopsPerSample();
+            double flops = NetworkAssembly.build(cfg).flopsPerSample();
             double imgPerSec = b / tFull;
             double modelGflops = 3 * flops * imgPerSec / 1e9;
             Map<String, Object> row = new LinkedHashMap<>();
@@ -123,8 +123,8 @@ final class TrainBench implements Callable<Integer> {
             int[] labels = IntStream.range(0, n).map(i -> classes == 0 ? 0 : i % classes).toArray();
             List<String> names = IntStream.range(0, classes).mapToObj(Integer::toString).collect(Collectors.toList());
             ImageDataset data = new ImageDataset(px, classes == 0 ? null : labels, d.channels(), d.resolution(), d.resolution(), names);
-            Network net = Networks.build(cfg.model(), d);
-            Network ema = Networks.build(cfg.model(), d);
+            Network net = NetworkAssembly.build(cfg);
+            Network ema = NetworkAssembly.build(cfg);
             try (Trainer t = Trainer.start(cfg, data, net, ema, RunDirectory.create(tmp, "bench"), TrainListener.NONE)) {
                 return Timing.median(2, steps, t::step);
             }

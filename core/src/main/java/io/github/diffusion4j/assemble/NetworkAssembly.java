@@ -1,0 +1,43 @@
+package io.github.diffusion4j.assemble;
+
+import io.github.diffusion4j.config.ConfigLoader;
+import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
+import io.github.diffusion4j.config.ModelConfig;
+import io.github.diffusion4j.net.Network;
+import io.github.diffusion4j.net.NoiseEmbeddingType;
+import io.github.diffusion4j.net.UNet;
+import io.github.diffusion4j.net.UNetConfig;
+
+/** The backbone a stage's {@code model} names, at the stage's resolution, for images of {@code data.channels}. */
+public final class NetworkAssembly {
+    private NetworkAssembly() {}
+
+    /** A freshly initialised network for the only stage of {@code cfg} (weights drawn from {@code model.seed}). */
+    public static Network build(ExperimentConfig cfg) {
+        return build(cfg.onlyStage(), cfg.data().channels());
+    }
+
+    /** A freshly initialised network for {@code stage}, taking and giving {@code channels}-channel images. */
+    public static Network build(StageConfig stage, int channels) {
+        if (stage.model() instanceof ModelConfig.UNet m) {
+            return new UNet(validated(new UNetConfig(stage.resolution(), channels, channels, m.baseChannels(), ints(m.channelMult()),
+                    m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),
+                    NoiseEmbeddingType.parse(m.embedding()))), m.seed());
+        }
+        throw new IllegalStateException("no network for model type '" + stage.model().type() + "'");
+    }
+
+    /** {@code u} validated; a bad shape is a config error naming the key (issue 14). */
+    private static UNetConfig validated(UNetConfig u) {
+        try {
+            return u.validate();
+        } catch (IllegalArgumentException e) {
+            throw ConfigLoader.asConfigError(e);
+        }
+    }
+
+    private static int[] ints(java.util.List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
