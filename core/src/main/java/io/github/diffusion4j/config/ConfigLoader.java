@@ -40,9 +40,6 @@ public final class ConfigLoader {
             .build();
     /** Most bytes of a config file read (configs are a few hundred bytes). */
     static final long MAX_CONFIG_BYTES = 1 << 20;
-    /** A --set key: dotted names, each optionally indexed ({@code stages[1].model.channelMult[0]}). */
-    private static final java.util.regex.Pattern KEY =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\[\\d+\\])*(\\.[A-Za-z0-9_]+(\\[\\d+\\])*)*");
     private static final ConfigTree TREE = new ConfigTree(YAML);
 
     private ConfigLoader() {}
@@ -232,9 +229,6 @@ public final class ConfigLoader {
             throw new ConfigException("--set needs key=value, got '" + set + "'");
         }
         String key = set.substring(0, eq).trim();
-        if (!KEY.matcher(key).matches()) {
-            throw new ConfigException("--set: '" + key + "' is not a config key (expected e.g. training.batch=32)");
-        }
         JsonNode value = readYaml(set.substring(eq + 1), "--set " + key);
         TREE.set(tree, form, key, value.isMissingNode() ? YAML.nullNode() : value);
     }

@@ -125,7 +125,7 @@ final class ConfigValidator {
             positive(p + "sampling.discretisation.c1", i.c1());
             nonNegative(p + "sampling.discretisation.c2", i.c2());
         } else if (s.discretisation() instanceof DiscretisationConfig.Discrete x) {
-            choice(p + "sampling.discretisation.spacing", x.spacing(), List.of("leading", "trailing", "ddim", "ddodm"));
+            choice(p + "sampling.discretisation.spacing", x.spacing(), List.of("leading", "trailing"));
         }
         nonNegative(p + "sampling.guidance", s.guidance());
         positive(p + "sampling.gridSeeds", s.gridSeeds());

@@ -120,7 +120,7 @@ class DiscreteSigmasSpacingTest {
             double b0 = Math.exp(Math.log(1e-5) + r.nextDouble() * Math.log(100)), b1 = 0.005 + 0.045 * r.nextDouble();
             double[] byHand = sigmasOfBetas(linearBetasByHand(b0, b1, total));
             DiscreteVpSchedule sched = DiscreteVpSchedule.linear(b0, b1, total);
-            for (DiscreteSigmas.Spacing sp : new DiscreteSigmas.Spacing[] {DiscreteSigmas.Spacing.LEADING, DiscreteSigmas.Spacing.TRAILING}) {
+            for (DiscreteSigmas.Spacing sp : DiscreteSigmas.Spacing.values()) {
                 String where = String.format("seed %d: T=%d N=%d β=[%s, %s] %s", seed, total, n, b0, b1, sp);
                 int[] t = new DiscreteSigmas(sched, sp).timesteps(n);
                 assertThat(t).as(where).hasSize(n);
