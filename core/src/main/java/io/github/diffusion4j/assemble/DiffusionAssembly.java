@@ -6,6 +6,7 @@ import io.github.diffusion4j.config.ExperimentConfig.DiffusionConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
 import io.github.diffusion4j.config.ParametrisationConfig;
 import io.github.diffusion4j.config.ProcessConfig;
+import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.param.EdmPreconditioning;
 import io.github.diffusion4j.param.EpsilonPrediction;
 import io.github.diffusion4j.param.LossWeighting;
@@ -54,12 +55,17 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             case "min-snr" -> LossWeighting.minSnr(c.minSnrGamma());
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
-        return new DiffusionAssembly(pre, parametrisation(c.parametrisation()), noise, process(c.process()), w,
+        return new DiffusionAssembly(pre, parametrisation(c), noise, process(c.process()), w,
                 coupling(coupling));
     }
 
-    static Parametrisation parametrisation(ParametrisationConfig p) {
-        if (p instanceof ParametrisationConfig.EdmF) {
+    /** The parametrisation {@code c} names (dual-output's mixture weight follows {@code c.noise()} under {@code auto}). */
+    public static Parametrisation parametrisation(DiffusionConfig c) {
+        ParametrisationConfig p = c.parametrisation();
+        if (p instanceof ParametrisationConfig.Dual d) {
+            boolean discrete = d.mixWeight().equals("posterior") || d.mixWeight().equals("auto") && c.noise().equals("ddpm");
+            return new DualOutput(discrete ? DualOutput.MixWeight.posteriorMean(DiscreteVpSchedule.ddpm()) : DualOutput.MixWeight.edm());
+        } else if (p instanceof ParametrisationConfig.EdmF) {
             return new PreconditionedF();
         } else if (p instanceof ParametrisationConfig.Epsilon) {
             return new EpsilonPrediction();

@@ -4,6 +4,8 @@ import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
 import io.github.diffusion4j.config.ModelConfig;
+import io.github.diffusion4j.denoise.HeadSpec;
+import java.util.List;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNet;
@@ -20,8 +22,13 @@ public final class NetworkAssembly {
 
     /** A freshly initialised network for {@code stage}, taking and giving {@code channels}-channel images. */
     public static Network build(StageConfig stage, int channels) {
+        List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage.diffusion()).heads(channels);
+        if (heads.size() != 1 || heads.get(0).downsample() != 1) {
+            throw new IllegalStateException("a U-Net has one full-resolution head; the parametrisation reads " + heads);
+        }
+        int out = heads.get(0).channels();
         if (stage.model() instanceof ModelConfig.UNet m) {
-            return new UNet(validated(new UNetConfig(stage.resolution(), channels, channels, m.baseChannels(), ints(m.channelMult()),
+            return new UNet(validated(new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
                     m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),
                     NoiseEmbeddingType.parse(m.embedding()))), m.seed());
         }

@@ -102,6 +102,9 @@ final class ConfigValidator {
         choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
         positive(p + "diffusion.sigmaData", f.sigmaData());
         choice(p + "diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
+        if (f.parametrisation() instanceof ParametrisationConfig.Dual dual) {
+            choice(p + "diffusion.parametrisation.mixWeight", dual.mixWeight(), List.of("auto", "posterior", "edm"));
+        }
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());
         choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
