@@ -126,7 +126,7 @@ public final class FeatureNetworks {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             Map<String, String> meta = f.metadata();
             SmallClassifier.Architecture arch = architectureOf(meta, file);
-            SmallClassifier net = new SmallClassifier(name, arch, 0);
+            SmallClassifier net = new SmallClassifier(name, arch, 0, meta.containsKey("input_resize"));
             try (PointerScope scope = new PointerScope()) {
                 Map<String, Tensor> values = new LinkedHashMap<>(TensorFiles.readAll(f));
                 net.load(values);
