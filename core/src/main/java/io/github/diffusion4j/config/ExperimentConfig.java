@@ -24,11 +24,16 @@ public record ExperimentConfig(
             String preconditioning, double sigmaData, String parametrisation, String noise, double pMean, double pStd,
             String weighting, double minSnrGamma) {}
 
-    /** The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. */
+    /**
+     * The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. {@code precision} is
+     * {@code auto | fp32 | bf16} for training and sampling ({@code auto}: bf16 autocast only where the
+     * CPU has native bf16, see {@code engine.Precision}); the older {@code bf16: true} means
+     * {@code precision: bf16}.
+     */
     public record TrainingConfig(
             int batch, double lr, double weightDecay, double beta1, double beta2, double eps, long warmupImages,
-            double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, long seed,
-            long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {}
+            double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, String precision,
+            long seed, long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {}
 
     /**
      * Evaluation at every checkpoint: {@code n} EMA samples against {@code reference} through the
