@@ -125,14 +125,7 @@ final class EvalCommand implements Callable<Integer> {
      * are used as given.
      */
     static String testSplitOf(String dataset) {
-        int colon = dataset.indexOf(':');
-        String name = colon < 0 ? dataset : dataset.substring(0, colon);
-        if (name.equals("emoji")) {
-            var sel = io.github.diffusion4j.data.Emoji.Selection.parse(colon < 0 ? null : dataset.substring(colon + 1));
-            return new io.github.diffusion4j.data.Emoji.Selection(sel.vendors(), io.github.diffusion4j.data.Emoji.Split.TEST,
-                    sel.labels()).ref();
-        }
-        return name.equals("mnist") || name.equals("fashion-mnist") ? name + ":test" : dataset;
+        return Datasets.testSplitOf(dataset);
     }
 
     /** The named feature network, or the committed one for the reference dataset. */

@@ -75,6 +75,21 @@ public final class Datasets {
         return new Pyramid(source(ref, grayscale, cacheDir), top);
     }
 
+    /**
+     * The reference a model trained on {@code dataset} is measured against: {@code mnist:train} →
+     * {@code mnist:test}; {@code emoji[:qualifiers]} → the same vendors and labels with the test
+     * split ({@code emoji:google} → {@code emoji:google:test:category}); other references as given.
+     */
+    public static String testSplitOf(String dataset) {
+        int colon = dataset.indexOf(':');
+        String name = colon < 0 ? dataset : dataset.substring(0, colon);
+        if (name.equals("emoji")) {
+            Emoji.Selection sel = Emoji.Selection.parse(colon < 0 ? null : dataset.substring(colon + 1));
+            return new Emoji.Selection(sel.vendors(), Emoji.Split.TEST, sel.labels()).ref();
+        }
+        return name.equals("mnist") || name.equals("fashion-mnist") ? name + ":test" : dataset;
+    }
+
     /** The native resolution of a cached dataset ({@code mnist}, {@code fashion-mnist}: 28; {@code emoji}: 64), else 0. */
     public static int nativeResolution(String ref) {
         int colon = ref.indexOf(':');

@@ -260,6 +260,7 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     }
 
     /** Whether inputs of another square size are resized (see the constructor). */
+    @Override
     public boolean resizesInput() {
         return resizeInput;
     }
