@@ -68,9 +68,17 @@ final class DemoCommand implements Callable<Integer> {
         long[] shape = {cfg.data().channels(), cfg.data().resolution(), cfg.data().resolution()};
         Path g1 = run.path().resolve("demo-guidance-1.png");
         Path g2 = run.path().resolve("demo-guidance-2.png");
+        System.err.println();
+        System.err.println("training done; now two 100-image grids and the evaluation of " + EVAL_N + " samples at guidance 1 and 2");
         try (NoGradGuard guard = new NoGradGuard()) {
-            SampleGrid.write(ck.denoiser(), cfg.sampling(), 1.0, cfg.model().classes(), shape, 100, 50, g1);
-            SampleGrid.write(ck.denoiser(), cfg.sampling(), 2.0, cfg.model().classes(), shape, 100, 50, g2);
+            try (Work work = Work.start("[1/4] grid, guidance 1", 0, "steps")) {
+                SampleGrid.write(ck.denoiser(), cfg.sampling(), 1.0, cfg.model().classes(), shape, 100, 50, g1,
+                        work.samplerSteps(Work.batches(100, 50)));
+            }
+            try (Work work = Work.start("[2/4] grid, guidance 2", 0, "steps")) {
+                SampleGrid.write(ck.denoiser(), cfg.sampling(), 2.0, cfg.model().classes(), shape, 100, 50, g2,
+                        work.samplerSteps(Work.batches(100, 50)));
+            }
         }
         String metrics = evaluate(ck, cfg);
         double total = (System.nanoTime() - t0) / 60e9;
@@ -102,10 +110,14 @@ final class DemoCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder(String.format("evaluation (features %s, n = %d, reference mnist:test):%n", net.name(), EVAL_N));
             sb.append(String.format("  real-vs-real floor (train vs test): FD %.3f, KID %.5f%n", floor.get("fd"), floor.get("kid")));
             long[] seeds = java.util.stream.LongStream.range(0, EVAL_N).toArray();
+            int part = 3;
             for (double w : new double[] {1.0, 2.0}) {
                 Generator gen = SamplerAssembly.generator(ck.denoiser(), SamplerAssembly.overridden(cfg.sampling(), null, null, w),
                         new long[] {1, res, res}, cfg.model().classes());
-                Evaluator.Measured m = Evaluator.ofSamples(net, gen, seeds, 50, test.classNames());
+                Evaluator.Measured m;
+                try (Work work = Work.start(String.format("[%d/4] evaluation, guidance %.0f", part++, w), 0, "steps")) {
+                    m = Evaluator.ofSamples(net, gen, seeds, 50, test.classNames(), work.samplerSteps(Work.batches(EVAL_N, 50)));
+                }
                 Map<String, Object> r = Evaluator.compare(real, m, which, null);
                 sb.append(String.format("  guidance w = %.0f: FD %.3f, KID %.5f, label accuracy %.3f%n", w, r.get("fd"), r.get("kid"),
                         r.get("labelAccuracy")));

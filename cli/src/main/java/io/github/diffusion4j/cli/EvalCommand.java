@@ -60,11 +60,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Sampling batch (default: ${DEFAULT-VALUE}).")
     int batch = 100;
 
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16",
+            description = "Arithmetic of the network (default: the config's training.precision).")
+    String precision;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        SampleCommand.checkPrecision(precision);
         if (checkpoint == null) {
             throw new UserException("give --checkpoint RUN_DIR|FILE, or a subcommand (fd, stats, classify, floor); see d4j eval --help");
         }
@@ -80,7 +85,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        Checkpoint ck = Checkpoint.load(checkpoint, precision);
+        System.err.println(ck.precision().reason());
         var cfg = ck.config();
         String refName = ref != null ? ref : testSplitOf(cfg.data().dataset());
         int res = cfg.data().resolution();
@@ -91,8 +97,16 @@ final class EvalCommand implements Callable<Integer> {
                 SamplerAssembly.sampleShape(cfg.data()), classes);
         long t0 = System.nanoTime();
         try (FeatureNetwork net = featureNetwork(features, refName)) {
-            Measured realM = Evaluator.ofDataset(net, real, Math.min(real.size(), seedList.length), 0);
-            Measured genM = Evaluator.ofSamples(net, gen, seedList, batch, real.classNames());
+            int nReal = Math.min(real.size(), seedList.length);
+            Measured realM;
+            try (Work work = Work.start("features of " + nReal + " reference images", nReal, "img")) {
+                realM = Evaluator.ofDataset(net, real, nReal, 0, work::stepTo);
+            }
+            Measured genM;
+            try (Work work = Work.start("sampling " + seedList.length + " images", seedList.length, "steps")) {
+                genM = Evaluator.ofSamples(net, gen, seedList, batch, real.classNames(),
+                        work.samplerSteps(Work.batches(seedList.length, batch)));
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", ck.file().toString());
             out.put("reference", refName);
@@ -105,11 +119,13 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code mnist:train} → {@code mnist:test}; other references are used as given. */
+    /**
+     * {@code mnist:train} → {@code mnist:test}; {@code emoji[:qualifiers]} → the same vendors and labels
+     * with the test split ({@code emoji:google} → {@code emoji:google:test:category}); other references
+     * are used as given.
+     */
     static String testSplitOf(String dataset) {
-        int colon = dataset.indexOf(':');
-        String name = colon < 0 ? dataset : dataset.substring(0, colon);
-        return name.equals("mnist") || name.equals("fashion-mnist") ? name + ":test" : dataset;
+        return Datasets.testSplitOf(dataset);
     }
 
     /** The named feature network, or the committed one for the reference dataset. */
@@ -135,7 +151,19 @@ final class EvalCommand implements Callable<Integer> {
 
     /** {@code data} read at the feature network's input size and channel count. */
     static ImageDataset datasetFor(FeatureNetwork net, String data) {
-        return Datasets.resolve(data, net.inputResolution(), net.inputChannels() == 1, DataCache.defaultDir());
+        return datasetFor(net, data, null);
+    }
+
+    /**
+     * {@code data} at {@code resolution} (null: the network's input size) with the network's channel
+     * count; a network that resizes its inputs (emoji-v1) takes any resolution.
+     */
+    static ImageDataset datasetFor(FeatureNetwork net, String data, Integer resolution) {
+        if (resolution != null && resolution < 1) {
+            throw new UserException("--resolution must be >= 1");
+        }
+        return Datasets.resolve(data, resolution == null ? net.inputResolution() : resolution, net.inputChannels() == 1,
+                DataCache.defaultDir());
     }
 
     static void print(Map<String, Object> out, boolean json) {
@@ -243,6 +271,9 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--features", paramLabel = "NAME")
         String features;
 
+        @Option(names = "--resolution", paramLabel = "R", description = "Serve the data at R px (default: the network's input size).")
+        Integer resolution;
+
         @Option(names = "--json")
         boolean json;
 
@@ -250,11 +281,15 @@ final class EvalCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Engine.init();
             try (FeatureNetwork net = featureNetwork(features, data)) {
-                ImageDataset d = datasetFor(net, data);
-                Measured m = new Measured(d, Evaluator.run(net, d));
+                ImageDataset d = datasetFor(net, data, resolution);
+                Measured m;
+                try (Work work = Work.start("classifying " + d.size() + " images", d.size(), "img")) {
+                    m = new Measured(d, Evaluator.run(net, d, work::stepTo));
+                }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("data", data);
                 out.put("features", net.name());
+                out.put("resolution", d.height());
                 out.put("n", d.size());
                 out.put("accuracy", Evaluator.accuracy(m));
                 print(out, json);
@@ -266,8 +301,11 @@ final class EvalCommand implements Callable<Integer> {
     /** {@code d4j eval floor}: train split against test split at the same n, the floor every generated figure is read against. */
     @Command(name = "floor", mixinStandardHelpOptions = true, description = "Real-versus-real floor: train split against test split at the same n.")
     static final class Floor implements Callable<Integer> {
-        @Option(names = "--data", required = true, paramLabel = "mnist|fashion-mnist")
+        @Option(names = "--data", required = true, paramLabel = "mnist|fashion-mnist|emoji[:vendors][:labels]")
         String data;
+
+        @Option(names = "--resolution", paramLabel = "R", description = "Serve both splits at R px (default: the network's input size).")
+        Integer resolution;
 
         @Option(names = "--n", description = "Images per side (default: ${DEFAULT-VALUE}).")
         int n = 10_000;
@@ -285,17 +323,31 @@ final class EvalCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Engine.init();
             String base = data.contains(":") ? data.substring(0, data.indexOf(':')) : data;
+            String trainRef;
+            String testRef;
+            if (base.equals("emoji")) {
+                testRef = testSplitOf(data);
+                trainRef = testRef.replace(":test:", ":train:");
+            } else {
+                trainRef = base + ":train";
+                testRef = base + ":test";
+            }
             try (FeatureNetwork net = featureNetwork(features, base)) {
-                ImageDataset train = Datasets.resolve(base + ":train", net.inputResolution(), true, DataCache.defaultDir());
-                ImageDataset test = Datasets.resolve(base + ":test", net.inputResolution(), true, DataCache.defaultDir());
-                if (n > test.size()) {
-                    throw new UserException("--n " + n + " exceeds the " + test.size() + " test images");
+                ImageDataset train = datasetFor(net, trainRef, resolution);
+                ImageDataset test = datasetFor(net, testRef, resolution);
+                if (n > test.size() || n > train.size()) {
+                    throw new UserException("--n " + n + " exceeds the " + Math.min(test.size(), train.size()) + " images of the smaller split");
                 }
-                Measured a = Evaluator.ofDataset(net, train, n, 1);
-                Measured b = Evaluator.ofDataset(net, test, n, 2);
+                Measured a;
+                Measured b;
+                try (Work work = Work.start("features of 2 x " + n + " real images", 2L * n, "img")) {
+                    a = Evaluator.ofDataset(net, train, n, 1, work::stepTo);
+                    b = Evaluator.ofDataset(net, test, n, 2, done -> work.stepTo(n + done));
+                }
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("data", base);
+                out.put("data", base.equals("emoji") ? trainRef + " vs " + testRef : base);
                 out.put("features", net.name());
+                out.put("resolution", train.height());
                 out.putAll(Evaluator.compare(b, a, Evaluator.Metric.parse(metrics), null));
                 print(out, json);
             }

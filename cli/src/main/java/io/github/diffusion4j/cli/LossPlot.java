@@ -33,6 +33,15 @@ final class LossPlot {
                 lossPng.resolveSibling("metrics.png"));
     }
 
+    /** The label of a tick at {@code log10} on a log-scale axis: 10^log10 to two significant digits, e.g. 0.16, 0.2, 1.3, 25. */
+    static String logTickLabel(double log10) {
+        double v = Math.pow(10, log10);
+        if (!Double.isFinite(v) || v <= 0) {
+            return "";
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+    }
+
     private static void plot(List<Map<String, Object>> rows, String key, String title, boolean log, Path png) throws IOException {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
@@ -41,7 +50,7 @@ final class LossPlot {
                 double value = v.doubleValue();
                 if (Double.isFinite(value) && (!log || value > 0)) {
                     x.add(k.doubleValue());
-                    y.add(value);
+                    y.add(log ? Math.log10(value) : value);
                 }
             }
         }
@@ -49,8 +58,12 @@ final class LossPlot {
             return;
         }
         XYChart chart = new XYChartBuilder().width(800).height(480).title(title)
-                .xAxisTitle("kimg (thousands of images seen)").yAxisTitle(key).build();
-        chart.getStyler().setYAxisLogarithmic(log);
+                .xAxisTitle("kimg (thousands of images seen)").yAxisTitle(log ? key + " (log scale)" : key).build();
+        if (log) {
+            // log10 of the values on a linear axis, every tick labelled with the value it stands for
+            // (XChart's own log axis labels only the powers of ten, often one or none of them)
+            chart.getStyler().setYAxisTickLabelsFormattingFunction(LossPlot::logTickLabel);
+        }
         chart.getStyler().setLegendVisible(false);
         chart.addSeries(key, x, y);
         Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp.png");

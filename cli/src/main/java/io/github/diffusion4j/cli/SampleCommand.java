@@ -50,6 +50,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where seed-NNNNNN.png files go (default: ${DEFAULT-VALUE}).")
     Path outDir = Path.of("samples");
 
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16",
+            description = "Arithmetic of the network (default: the config's training.precision; auto = bf16 only on a CPU with native bf16).")
+    String precision;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
@@ -67,9 +71,11 @@ final class SampleCommand implements Callable<Integer> {
         if (guidance != null && !(Double.isFinite(guidance) && guidance >= 0)) {
             throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
         }
+        checkPrecision(precision);
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        Checkpoint ck = Checkpoint.load(checkpoint, precision);
+        System.err.println(ck.precision().reason());
         var cfg = ck.config();
         int classes = cfg.model().classes();
         if (classLabel != null && (classLabel < 0 || classLabel >= classes)) {
@@ -88,8 +94,9 @@ final class SampleCommand implements Callable<Integer> {
         Map<Long, double[]> images = new TreeMap<>();
         List<String> files = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (NoGradGuard guard = new NoGradGuard()) {
-            g.generate(seedList, batch, StepListener.NONE, (seed, values) -> {
+        try (NoGradGuard guard = new NoGradGuard();
+                Work work = Work.start("sampling " + seedList.length + " images", seedList.length, "steps")) {
+            g.generate(seedList, batch, work.samplerSteps(Work.batches(seedList.length, batch)), (seed, values) -> {
                 Path file = outDir.resolve(String.format("seed-%06d.png", seed));
                 ImageGrid.writePng(ImageGrid.image(values, (int) shape[0], (int) shape[1], (int) shape[2]), file);
                 files.add(file.toString());
@@ -117,5 +124,12 @@ final class SampleCommand implements Callable<Integer> {
             System.err.printf("wrote %d images to %s in %.1f s%s%n", files.size(), outDir, seconds, grid == null ? "" : " and the grid " + grid);
         }
         return 0;
+    }
+
+    /** Refuses a {@code --precision} other than auto, fp32 or bf16 (null: not given). */
+    static void checkPrecision(String precision) {
+        if (precision != null && !io.github.diffusion4j.engine.Precision.SETTINGS.contains(precision)) {
+            throw new UserException("--precision: unknown '" + precision + "' (expected auto, fp32 or bf16)");
+        }
     }
 }

@@ -36,4 +36,22 @@ class EvalCommandTest {
         assertThat(metric.code()).isEqualTo(2);
         assertThat(metric.err()).contains("nope");
     }
+
+    @Test
+    void theReferenceOfAModelIsTheTestSplitOfItsData() {
+        assertThat(EvalCommand.testSplitOf("mnist:train")).isEqualTo("mnist:test");
+        assertThat(EvalCommand.testSplitOf("emoji")).isEqualTo("emoji:apple+google+twitter+facebook:test:category");
+        assertThat(EvalCommand.testSplitOf("emoji:vendor:google+apple")).isEqualTo("emoji:apple+google:test:vendor");
+        assertThat(EvalCommand.testSplitOf("/data/faces")).isEqualTo("/data/faces");
+    }
+
+    @Test
+    void aMissingOrCorruptEmojiCacheAndABadPrecisionAreUserErrors(@TempDir Path dir) throws Exception {
+        Cli.Result p = Cli.run("sample", "--checkpoint", dir.toString(), "--precision", "fp16");
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.err()).startsWith("d4j: --precision: unknown 'fp16' (expected auto, fp32 or bf16)");
+        Cli.Result bad = Cli.run("eval", "classify", "--data", "emoji:samsung", "--features", "mnist-v1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown qualifier 'samsung'").doesNotContain("\tat ");
+    }
 }

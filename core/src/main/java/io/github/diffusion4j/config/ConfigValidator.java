@@ -53,6 +53,11 @@ final class ConfigValidator {
         range("training.emaRampup", t.emaRampup(), 0, 1);
         nonNegative("training.gradClip", t.gradClip());
         range("training.labelDropout", t.labelDropout(), 0, 1);
+        choice("training.precision", t.precision(), io.github.diffusion4j.engine.Precision.SETTINGS);
+        if (t.bf16() && t.precision().equals("fp32")) {
+            throw new ConfigException("config keys 'training.bf16: true' and 'training.precision: fp32' contradict each other;"
+                    + " drop training.bf16 (it means precision: bf16)");
+        }
         nonNegative("training.steps", t.steps());
         nonNegative("training.minutes", t.minutes());
         positive("training.checkpointEvery", t.checkpointEvery());

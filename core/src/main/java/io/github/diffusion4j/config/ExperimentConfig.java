@@ -78,13 +78,18 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
                 "lognormal", -1.2, 1.2, "natural", 5.0, ProcessConfig.Additive.DEFAULT);
     }
 
-    /** The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. */
+    /**
+     * The optimisation (AdamW, warm-up, EMA, clipping, guard) and the budget. {@code precision} is
+     * {@code auto | fp32 | bf16} for training and sampling ({@code auto}: bf16 autocast only where the
+     * CPU has native bf16, see {@code engine.Precision}); the older {@code bf16: true} means
+     * {@code precision: bf16}.
+     */
     public record TrainingConfig(
             int batch, double lr, double weightDecay, double beta1, double beta2, double eps, long warmupImages,
-            double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, long seed,
-            long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {
+            double emaHalfLifeImages, double emaRampup, double gradClip, double labelDropout, boolean bf16, String precision,
+            long seed, long steps, double minutes, int checkpointEvery, int logEvery, int maxBadSteps) {
         public static final TrainingConfig DEFAULT = new TrainingConfig(64, 0.001, 0.0, 0.9, 0.999, 1.0e-8, 10000,
-                50000, 0.05, 1.0, 0.1, false, 0, 2000, 0, 500, 50, 5);
+                50000, 0.05, 1.0, 0.1, false, "auto", 0, 2000, 0, 500, 50, 5);
     }
 
     /**

@@ -31,15 +31,22 @@ public final class Datasets {
      * Resolves {@code ref} at {@code resolution × resolution}.
      *
      * <p>{@code ref} is {@code mnist:train}, {@code mnist:test}, {@code fashion-mnist:train},
-     * {@code fashion-mnist:test} or {@code emoji} (from {@code cacheDir}; {@code mnist} and
-     * {@code fashion-mnist} alone mean the training split; these names win over a same-named relative
-     * path, so write {@code ./mnist} for a folder called mnist), a folder of images (see
-     * {@link ImageFolder}), or an IDX images file with its labels file beside it.
+     * {@code fashion-mnist:test}, {@code emoji[:qualifiers]} (see {@link Emoji}: {@code emoji:test},
+     * {@code emoji:google}, {@code emoji:vendor}, …) (from {@code cacheDir}; {@code mnist},
+     * {@code fashion-mnist} and {@code emoji} alone mean the training split; these names win over a
+     * same-named relative path, so write {@code ./mnist} for a folder called mnist), a folder of
+     * images (see {@link ImageFolder}), or an IDX images file with its labels file beside it.
      *
-     * <p>The 28×28 IDX datasets are brought to {@code resolution} thus: a larger resolution pads the
-     * image, centred, with background byte 0 (−1, MNIST's own background), so 28→32 adds 2 pixels on
-     * each side and leaves the digits unscaled; a smaller one shrinks by area averaging (28→14 and
-     * 28→7 are exact box filters).
+     * <p>The cached datasets have a native resolution ({@link #nativeResolution}: 28 for the IDX
+     * datasets, 64 for emoji). A power-of-two fraction of it (28 → 14 → 7, 64 → 32 → 16 → 8) is a
+     * level of the {@linkplain Pyramid resolution pyramid}: each level the 2×2 area mean of the level
+     * above, computed once per process and shared. Other resolutions: a larger one pads the 28×28
+     * IDX images, centred, with background byte 0 (−1, MNIST's own background), so 28→32 adds 2
+     * pixels on each side and leaves the digits unscaled; a smaller one shrinks by area averaging;
+     * emoji and image folders are resized per image (area when shrinking, bilinear when enlarging).
+     * Every result is kept for the rest of the process, keyed by the dataset (and, for files on
+     * disk, their sizes and modification times), channels and resolution; the same call returns the
+     * same instance.
      *
      * @param grayscale read image folders (and {@code emoji}) with one channel; IDX data is always one channel
      */
@@ -47,36 +54,127 @@ public final class Datasets {
         if (resolution <= 0) {
             throw new IllegalArgumentException("resolution must be positive, got " + resolution);
         }
+        Source src = source(ref, grayscale, cacheDir);
+        int top = src.nativeResolution();
+        if (top > 0 && Pyramid.isLevel(top, resolution)) {
+            return Pyramid.level(src, top, resolution);
+        }
+        return Pyramid.cached(src, resolution, () -> src.load(resolution));
+    }
+
+    /**
+     * The resolution pyramid of {@code ref} from {@code top} down: {@code pyramid(ref, 64, …).level(16)}
+     * is the area mean of 4×4 blocks of the images read at 64×64 (by two 2×2 halvings), with the same
+     * image at every index. For the cached datasets at their native resolution this is what
+     * {@link #resolve} serves; for folders it fixes the resolution the images are read at.
+     */
+    public static Pyramid pyramid(String ref, int top, boolean grayscale, Path cacheDir) {
+        if (top <= 0) {
+            throw new IllegalArgumentException("resolution must be positive, got " + top);
+        }
+        return new Pyramid(source(ref, grayscale, cacheDir), top);
+    }
+
+    /**
+     * The reference a model trained on {@code dataset} is measured against: {@code mnist:train} →
+     * {@code mnist:test}; {@code emoji[:qualifiers]} → the same vendors and labels with the test
+     * split ({@code emoji:google} → {@code emoji:google:test:category}); other references as given.
+     */
+    public static String testSplitOf(String dataset) {
+        int colon = dataset.indexOf(':');
+        String name = colon < 0 ? dataset : dataset.substring(0, colon);
+        if (name.equals("emoji")) {
+            Emoji.Selection sel = Emoji.Selection.parse(colon < 0 ? null : dataset.substring(colon + 1));
+            return new Emoji.Selection(sel.vendors(), Emoji.Split.TEST, sel.labels()).ref();
+        }
+        return name.equals("mnist") || name.equals("fashion-mnist") ? name + ":test" : dataset;
+    }
+
+    /** The native resolution of a cached dataset ({@code mnist}, {@code fashion-mnist}: 28; {@code emoji}: 64), else 0. */
+    public static int nativeResolution(String ref) {
+        int colon = ref.indexOf(':');
+        String name = colon < 0 ? ref : ref.substring(0, colon);
+        return switch (name) {
+            case "mnist", "fashion-mnist" -> 28;
+            case "emoji" -> Emoji.NATIVE_RESOLUTION;
+            default -> 0;
+        };
+    }
+
+    /**
+     * A dataset before its resolution is chosen.
+     *
+     * @param id what identifies it across calls: the canonical reference, channels and a fingerprint of its files
+     * @param nativeResolution the side it is stored at, 0 when it has none (folders, IDX files)
+     */
+    record Source(String id, int nativeResolution, java.util.function.IntFunction<ImageDataset> loader) {
+        ImageDataset load(int resolution) {
+            return loader.apply(resolution);
+        }
+    }
+
+    private static Source source(String ref, boolean grayscale, Path cacheDir) {
         int colon = ref.indexOf(':');
         String name = colon < 0 ? ref : ref.substring(0, colon);
         String split = colon < 0 ? null : ref.substring(colon + 1);
         switch (name) {
-            case "mnist":
-                return idxSplit("mnist", split, MNIST_CLASSES, resolution, cacheDir);
-            case "fashion-mnist":
-                return idxSplit("fashion-mnist", split, FASHION_MNIST_CLASSES, resolution, cacheDir);
-            case "emoji":
-                if (split != null) {
-                    throw new DataException("dataset 'emoji' has no splits; use: emoji");
+            case "mnist", "fashion-mnist": {
+                List<String> classes = name.equals("mnist") ? MNIST_CLASSES : FASHION_MNIST_CLASSES;
+                String prefix = idxPrefix(name, split);
+                Path dir = cached(name, cacheDir);
+                return new Source(name + ":" + prefix + "|" + fingerprint(dir.resolve(DataCache.MARKER)), 28,
+                        r -> idxSplit(name, prefix, dir, classes, r));
+            }
+            case "emoji": {
+                Emoji.Selection sel = Emoji.Selection.parse(split);
+                Path dir = cached(name, cacheDir);
+                return new Source(sel.ref() + "|" + (grayscale ? 1 : 3) + "|" + fingerprint(dir.resolve(DataCache.MARKER)),
+                        Emoji.NATIVE_RESOLUTION, r -> Emoji.read(dir, sel, r, grayscale));
+            }
+            default: {
+                Path p = Path.of(ref);
+                if (!Files.exists(p)) {
+                    throw new DataException(p + " does not exist (and is not one of mnist:train, mnist:test, "
+                            + "fashion-mnist:train, fashion-mnist:test, emoji)");
                 }
-                return ImageFolder.read(cached("emoji", cacheDir), resolution, grayscale);
-            default:
-                return path(Path.of(ref), resolution, grayscale);
+                return new Source(p.toAbsolutePath().normalize() + "|" + (grayscale ? 1 : 3) + "|" + fingerprint(p), 0,
+                        r -> path(p, r, grayscale));
+            }
         }
     }
 
-    private static ImageDataset idxSplit(String name, String split, List<String> classes, int resolution,
-            Path cacheDir) {
-        String prefix;
-        if (split == null || split.equals("train")) {
-            prefix = "train";
-        } else if (split.equals("test")) {
-            prefix = "t10k";
-        } else {
-            throw new DataException("unknown split '" + split + "' of " + name + "; use " + name + ":train or " + name
-                    + ":test");
+    /** Sizes and modification times of the files at or under {@code p}: changes when they change. */
+    private static String fingerprint(Path p) {
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            long[] acc = new long[3];
+            s.forEach(f -> {
+                try {
+                    if (Files.isRegularFile(f)) {
+                        acc[0]++;
+                        acc[1] += Files.size(f);
+                        acc[2] = Math.max(acc[2], Files.getLastModifiedTime(f).toMillis());
+                    }
+                } catch (java.io.IOException e) {
+                    acc[2] = -1;
+                }
+            });
+            return acc[0] + "/" + acc[1] + "/" + acc[2];
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new DataException("cannot list " + p + ": " + e.getMessage(), e);
         }
-        Path dir = cached(name, cacheDir);
+    }
+
+    private static String idxPrefix(String name, String split) {
+        if (split == null || split.equals("train")) {
+            return "train";
+        } else if (split.equals("test")) {
+            return "t10k";
+        }
+        throw new DataException("unknown split '" + split + "' of " + name + "; use " + name + ":train or " + name
+                + ":test");
+    }
+
+    private static ImageDataset idxSplit(String name, String prefix, Path dir, List<String> classes, int resolution) {
         Path images = idxFile(dir, prefix + "-images-idx3-ubyte");
         Path labels = idxFile(dir, prefix + "-labels-idx1-ubyte");
         if (images == null || labels == null) {
@@ -94,10 +192,6 @@ public final class Datasets {
     }
 
     private static ImageDataset path(Path p, int resolution, boolean grayscale) {
-        if (!Files.exists(p)) {
-            throw new DataException(p + " does not exist (and is not one of mnist:train, mnist:test, "
-                    + "fashion-mnist:train, fashion-mnist:test, emoji)");
-        }
         if (Files.isDirectory(p)) {
             return ImageFolder.read(p, resolution, grayscale);
         }

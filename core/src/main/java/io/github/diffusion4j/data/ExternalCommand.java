@@ -19,6 +19,14 @@ record ExternalCommand(List<String> command, String shown, String missingHint, S
 
     /** Runs the command in {@code dir}, its output going to {@code log}, and waits for it to finish. */
     void run(Path dir, Path log) {
+        run(dir, log, null, 0);
+    }
+
+    /**
+     * Runs the command like {@link #run(Path, Path)}, calling {@code tick} (when not null) every
+     * {@code tickMillis} while it runs, e.g. to report download progress.
+     */
+    void run(Path dir, Path log, Runnable tick, long tickMillis) {
         Process p;
         try {
             p = new ProcessBuilder(command)
@@ -32,7 +40,14 @@ record ExternalCommand(List<String> command, String shown, String missingHint, S
         }
         int exit;
         try {
-            exit = p.waitFor();
+            if (tick == null) {
+                exit = p.waitFor();
+            } else {
+                while (!p.waitFor(tickMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    tick.run();
+                }
+                exit = p.exitValue();
+            }
         } catch (InterruptedException e) {
             p.destroy();
             Thread.currentThread().interrupt();

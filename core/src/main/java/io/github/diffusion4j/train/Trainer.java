@@ -58,6 +58,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW adam;
     private final Ema ema;
     private final LearningRate lr;
+    private final io.github.diffusion4j.engine.Precision precision;
     private BatchLoader loader;
     private long step;
     private long imagesSeen;
@@ -83,9 +84,10 @@ public final class Trainer implements AutoCloseable {
         this.run = run;
         this.listener = listener;
         this.setup = DiffusionAssembly.of(cfg.onlyStage());
+        this.precision = io.github.diffusion4j.engine.Precision.of(cfg.training().bf16(), cfg.training().precision());
         this.objective = new Objective(setup.noise(), setup.process(), setup.coupling(),
                 PreconditionedDenoiser.checked(net, net.spec(), cfg.data().channels(), setup.preconditioning(), setup.parametrisation()),
-                setup.weighting(), cfg.training().bf16());
+                setup.weighting(), precision.bf16());
         this.hooks = hooks;
         this.params = net.namedParameters();
         this.emaParams = emaNet.namedParameters();
@@ -135,6 +137,7 @@ public final class Trainer implements AutoCloseable {
         RunDirectory.writeAtomically(run.config(), t.cfgYaml);
         t.say("started " + cfg.name() + ": " + data.size() + " images, " + String.format("%,d", parameterCount(net))
                 + " parameters, " + String.format("%.1f", net.flopsPerSample() / 1e9) + " GFLOP per sample forward");
+        t.say(t.precision.reason());
         return t;
     }
 
@@ -152,6 +155,7 @@ public final class Trainer implements AutoCloseable {
             t.imagesSeen = s.imagesSeen();
         }
         t.say("resumed at step " + t.step + " (" + t.imagesSeen + " images) from " + stateFile.getFileName());
+        t.say(t.precision.reason());
         return t;
     }
 

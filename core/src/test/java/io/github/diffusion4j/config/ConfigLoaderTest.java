@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Config loading: presets, overrides, round trips, and errors that name the offending key. */
 class ConfigLoaderTest {
     @ParameterizedTest
-    @ValueSource(strings = {"mnist-unet", "fashion-unet", "emoji32-unet"})
+    @ValueSource(strings = {"mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet"})
     void presetsLoadAndRoundTrip(String preset) {
         ExperimentConfig c = ConfigLoader.load(preset, List.of());
         assertThat(c.name()).isEqualTo(preset);
@@ -30,6 +30,20 @@ class ConfigLoaderTest {
         assertThat(((ModelConfig.UNet) c.model()).channelMult()).containsExactly(1, 2);
         assertThat(c.training().bf16()).isTrue();
         assertThat(c.sampling().sampler().type()).isEqualTo("dpmpp_2m");
+    }
+
+    @Test
+    void precisionDefaultsToAutoAndContradictingTheOlderBf16KeyIsAnError() {
+        ExperimentConfig c = ConfigLoader.load("mnist-unet", List.of());
+        assertThat(c.training().precision()).isEqualTo("auto");
+        assertThat(c.training().bf16()).isFalse();
+        assertThat(ConfigLoader.load("mnist-unet", List.of("training.precision=bf16")).training().precision()).isEqualTo("bf16");
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("training.precision=fp16")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config key 'training.precision' must be one of [auto, fp32, bf16], got 'fp16'");
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("training.bf16=true", "training.precision=fp32")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config keys 'training.bf16: true' and 'training.precision: fp32' contradict each other");
     }
 
     @Test

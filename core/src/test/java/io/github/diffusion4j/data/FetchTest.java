@@ -171,34 +171,141 @@ class FetchTest {
         return out.toByteArray();
     }
 
+    /** emoji.json of the fixtures: 1F600 (train), 1F44B with a skin variant (test), 1F1E6-1F1E8 (train), one without an image. */
+    private static final String EMOJI_JSON = "[{\"unified\":\"1F600\",\"image\":\"1f600.png\",\"category\":\"Smileys & Emotion\"},"
+            + "{\"unified\":\"1F44B\",\"image\":\"1f44b.png\",\"category\":\"People & Body\",\"skin_variations\":"
+            + "{\"1F3FB\":{\"unified\":\"1F44B-1F3FB\",\"image\":\"1f44b-1f3fb.png\"}}},"
+            + "{\"unified\":\"1F1E6-1F1E8\",\"image\":\"1f1e6-1f1e8.png\",\"category\":\"Flags\"},"
+            + "{\"unified\":\"1F4A9\",\"image\":\"no-image.png\",\"category\":\"Smileys & Emotion\"}]";
+
+    /** A fake emoji-datasource-VENDOR package: every image one colour ({@code grey} for the vendor), facebook without the flag. */
+    private static byte[] emojiPackage(String vendor, int grey) throws IOException {
+        int argb = 0xFF000000 | grey << 16 | grey << 8 | grey;
+        String dir = "package/img/" + vendor + "/64/";
+        TestFiles.Tar tar = new TestFiles.Tar()
+                .file("package/emoji.json", EMOJI_JSON.getBytes(StandardCharsets.UTF_8))
+                .file(dir + "1f600.png", png(argb))
+                .file(dir + "1f44b.png", png(argb & 0x00FFFFFF)) // fully transparent: white
+                .file(dir + "1f44b-1f3fb.png", png(argb))
+                .file(dir + "unlisted.png", png(argb))
+                .file("package/img/" + vendor + "/32/1f600.png", png(argb));
+        if (!vendor.equals("facebook")) {
+            tar.file(dir + "1f1e6-1f1e8.png", png(argb));
+        }
+        return tar.tgz();
+    }
+
+    /** A fake npm that copies {@code <packages>/<name>-<version>.tgz} for {@code pack <name>@<version>}; a missing file fails. */
+    private Path fakeEmojiNpm(Path packages) throws IOException {
+        return script("npm", "spec=\"$2\"\ndest=\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --pack-destination ]; then dest=\"$2\"; fi\n"
+                + "  shift\ndone\nf=" + packages + "/$(echo \"$spec\" | sed 's/@/-/').tgz\n"
+                + "if [ ! -f \"$f\" ]; then echo \"npm error 404 Not Found - GET https://registry.npmjs.org/$spec\" >&2; exit 1; fi\n"
+                + "cp \"$f\" \"$dest/\"\n");
+    }
+
+    private Path emojiPackages(String corrupt, String missing) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("packages"));
+        for (int v = 0; v < Emoji.VENDORS.size(); v++) {
+            String vendor = Emoji.VENDORS.get(v);
+            Path f = dir.resolve("emoji-datasource-" + vendor + "-16.0.0.tgz");
+            if (vendor.equals(missing)) {
+                continue;
+            }
+            byte[] tgz = emojiPackage(vendor, 40 * v);
+            write(f, vendor.equals(corrupt) ? java.util.Arrays.copyOf(tgz, tgz.length / 2) : tgz);
+        }
+        return dir;
+    }
+
     @Test
-    void emojiAreSortedIntoCategoryFolders() throws IOException {
-        String json = "[{\"image\":\"1f600.png\",\"category\":\"Smileys & Emotion\"},"
-                + "{\"image\":\"1f44b.png\",\"category\":\"People & Body\",\"skin_variations\":"
-                + "{\"1F3FB\":{\"image\":\"1f44b-1f3fb.png\"}}},"
-                + "{\"image\":\"no-image.png\",\"category\":\"Flags\"}]";
-        byte[] tgz = new TestFiles.Tar()
-                .file("package/emoji.json", json.getBytes(StandardCharsets.UTF_8))
-                .file("package/img/google/64/1f600.png", png(0xFFFFFF00))
-                .file("package/img/google/64/1f44b.png", png(0x00000000))
-                .file("package/img/google/64/1f44b-1f3fb.png", png(0xFF000000))
-                .file("package/img/google/64/unlisted.png", png(0xFF000000))
-                .file("package/img/google/32/1f600.png", png(0xFF000000))
-                .tgz();
+    void emojiComeFromTheFourVendorPackages() throws IOException {
+        Path dir = fetcher(fakeEmojiNpm(emojiPackages(null, null))).run("emoji", cache(), log::add);
 
-        Path dir = fetcher(fakeNpm(tgz)).run("emoji", cache(), log::add);
+        List<String> npm = calls("npm");
+        assertThat(npm).hasSize(4);
+        for (int v = 0; v < 4; v++) {
+            assertThat(npm.get(v)).startsWith("pack emoji-datasource-" + Emoji.VENDORS.get(v) + "@16.0.0 --pack-destination ")
+                    .contains(" --ignore-scripts --cache ");
+        }
+        assertThat(dir.resolve("apple/1f600.png")).exists();
+        assertThat(dir.resolve("facebook/1f44b-1f3fb.png")).exists();
+        assertThat(dir.resolve("facebook/1f1e6-1f1e8.png")).doesNotExist();
+        assertThat(dir.resolve("google/unlisted.png")).doesNotExist();
+        assertThat(Files.readAllLines(dir.resolve(Emoji.INDEX))).containsExactly(
+                "1f1e6-1f1e8.png\t1F1E6-1F1E8\tflags", "1f44b-1f3fb.png\t1F44B\tpeople-body",
+                "1f44b.png\t1F44B\tpeople-body", "1f600.png\t1F600\tsmileys-emotion");
+        assertThat(log).contains("  apple: 4 images, 1 not listed in emoji.json skipped", "  facebook: 3 images, 1 not listed in emoji.json skipped",
+                "emoji: 15 images from 4 vendors, 3 emoji in 3 categories");
+        assertNoTemporaryFolders();
 
-        assertThat(dir.resolve("smileys-emotion/1f600.png")).exists();
-        assertThat(dir.resolve("people-body/1f44b.png")).exists();
-        assertThat(dir.resolve("people-body/1f44b-1f3fb.png")).exists();
-        assertThat(log).contains("emoji: 3 images, 1 without a category in emoji.json skipped");
-        assertThat(calls("npm").get(0)).startsWith("pack emoji-datasource-google@16.0.0 ");
+        ImageDataset all = Datasets.resolve("emoji:all", 2, cache());
+        assertThat(all.size()).isEqualTo(15);
+        assertThat(all.classNames()).containsExactly("flags", "people-body", "smileys-emotion");
+        // apple (grey 0) first, in image-name order: flag, variant, waving hand (transparent: white), grinning face
+        assertThat(all.image(0)).containsOnly(-1f);
+        assertThat(all.image(2)).containsOnly(1f);
+        assertThat(all.labels(new int[] {0, 1, 2, 3})).containsExactly(0, 1, 1, 2);
+        // facebook (grey 120) last, without the flag
+        assertThat(all.image(14)).containsOnly((float) (120 / 127.5 - 1));
 
-        ImageDataset d = Datasets.resolve("emoji", 2, cache());
-        assertThat(d.classNames()).containsExactly("people-body", "smileys-emotion");
-        assertThat(d.size()).isEqualTo(3);
-        assertThat(d.image(0)).containsOnly(-1f); // people-body/1f44b-1f3fb.png sorts first: opaque black
-        assertThat(d.image(1)).containsOnly(1f); // people-body/1f44b.png: transparent → white
+        ImageDataset byVendor = Datasets.resolve("emoji:all:vendor", 2, cache());
+        assertThat(byVendor.classNames()).containsExactly("apple", "google", "twitter", "facebook");
+        assertThat(byVendor.labels(java.util.stream.IntStream.range(0, 15).toArray()))
+                .containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3);
+
+        // 1F44B (and its skin variant) is a test emoji, 1F600 and 1F1E6-1F1E8 training emoji, for every vendor
+        ImageDataset test = Datasets.resolve("emoji:test", 2, cache());
+        ImageDataset train = Datasets.resolve("emoji", 2, cache());
+        assertThat(test.size()).isEqualTo(8);
+        assertThat(train.size()).isEqualTo(7);
+        assertThat(Datasets.resolve("emoji:train", 2, cache())).isSameAs(train);
+        assertThat(test.labels(java.util.stream.IntStream.range(0, 8).toArray())).containsOnly(1);
+        ImageDataset googleTest = Datasets.resolve("emoji:test:google", 2, cache());
+        assertThat(googleTest.size()).isEqualTo(2);
+        assertThat(googleTest.image(0)).containsOnly((float) (40 / 127.5 - 1));
+        assertThat(Datasets.resolve("emoji:apple+facebook:all", 2, cache()).size()).isEqualTo(7);
+        assertThat(Datasets.resolve("emoji:facebook:all", 2, cache()).numClasses()).isEqualTo(3); // classes do not shrink
+
+        log.clear();
+        fetcher(fakeEmojiNpm(emojiPackages(null, null))).run("emoji", cache(), log::add);
+        assertThat(calls("npm")).hasSize(4); // already complete: nothing fetched
+    }
+
+    @Test
+    void aFailedEmojiDownloadNamesThePackageAndLeavesNoCache() throws IOException {
+        Fetch f = fetcher(fakeEmojiNpm(emojiPackages(null, "twitter")));
+        assertThatThrownBy(() -> f.run("emoji", cache(), log::add))
+                .isInstanceOf(DataException.class)
+                .hasMessage("'npm pack emoji-datasource-twitter@16.0.0' failed with exit code 1: 404 Not Found - GET "
+                        + "https://registry.npmjs.org/emoji-datasource-twitter@16.0.0; check the connection to the npm "
+                        + "registry (https://registry.npmjs.org), then run: d4j data fetch emoji");
+        assertThat(cache().resolve("emoji")).doesNotExist();
+        assertNoTemporaryFolders();
+    }
+
+    @Test
+    void aCorruptEmojiPackageIsNamedAndLeavesNoCache() throws IOException {
+        Fetch f = fetcher(fakeEmojiNpm(emojiPackages("google", null)));
+        assertThatThrownBy(() -> f.run("emoji", cache(), log::add))
+                .isInstanceOf(DataException.class)
+                .hasMessageStartingWith("emoji-datasource-google@16.0.0 (emoji-datasource-google-16.0.0.tgz): ")
+                .hasMessageContaining("is truncated")
+                .hasMessageEndingWith("; then run: d4j data fetch emoji");
+        assertThat(cache().resolve("emoji")).doesNotExist();
+        assertNoTemporaryFolders();
+    }
+
+    @Test
+    void theOldOneVendorEmojiCacheIsFetchedAgain() throws IOException {
+        Path old = Files.createDirectories(cache().resolve("emoji/smileys-emotion"));
+        write(old.resolve("1f600.png"), png(0xFF000000));
+        DataCache.markComplete(cache().resolve("emoji"), "emoji-datasource-google@16.0.0 (npm pack)");
+        assertThatThrownBy(() -> Datasets.resolve("emoji", 2, cache()))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("has no emoji.tsv (it holds the one-vendor layout of an older diffusion4j); run: d4j data fetch emoji");
+        Path dir = fetcher(fakeEmojiNpm(emojiPackages(null, null))).run("emoji", cache(), log::add);
+        assertThat(dir.resolve("smileys-emotion")).doesNotExist();
+        assertThat(Datasets.resolve("emoji:all", 2, cache()).size()).isEqualTo(15);
     }
 
     @Test

@@ -39,6 +39,8 @@ import org.bytedeco.pytorch.global.torch;
 public final class ClassifierTraining {
     private static final long DATA_STREAM = 0xDA7AC1A5L;
     private static final long SHIFT_STREAMS = 0x5348L << 48;
+    /** Epochs of the {@code emoji-v1} recipe (sized to about 30 minutes on one core of the 2-core AMD EPYC). */
+    static final int EMOJI_EPOCHS = 12;
 
     private ClassifierTraining() {}
 
@@ -54,15 +56,22 @@ public final class ClassifierTraining {
      * @param shift maximum random shift in pixels, per axis (0 = none); vacated pixels become −1
      * @param flip random horizontal flips (probability ½)
      * @param seed initial weights, data order and augmentation
+     * @param fill the value of pixels vacated by a shift (−1: black, MNIST's background; 1: white, emoji's)
      */
     public record Recipe(int epochs, int batch, double lr, double weightDecay, int warmupSteps, double labelSmoothing,
-            int shift, boolean flip, long seed) {
+            int shift, boolean flip, long seed, float fill) {
 
         public Recipe {
             if (epochs < 1 || batch < 1 || lr <= 0 || weightDecay < 0 || warmupSteps < 0 || labelSmoothing < 0
-                    || labelSmoothing >= 1 || shift < 0) {
+                    || labelSmoothing >= 1 || shift < 0 || !(fill >= -1 && fill <= 1)) {
                 throw new IllegalArgumentException("bad recipe");
             }
+        }
+
+        /** A recipe whose shifts fill with −1. */
+        public Recipe(int epochs, int batch, double lr, double weightDecay, int warmupSteps, double labelSmoothing,
+                int shift, boolean flip, long seed) {
+            this(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, seed, -1f);
         }
 
         /** The recipe the committed {@code <dataset>-v1} network was trained with. */
@@ -70,25 +79,33 @@ public final class ClassifierTraining {
             return switch (dataset) {
                 case "mnist" -> new Recipe(5, 128, 3e-3, 5e-4, 200, 0.1, 2, false, 20240601L);
                 case "fashion-mnist" -> new Recipe(6, 128, 3e-3, 5e-4, 200, 0.1, 1, false, 20240602L);
+                case "emoji" -> new Recipe(EMOJI_EPOCHS, 64, 3e-3, 5e-4, 200, 0.1, 2, true, 20240603L, 1f);
                 default -> throw new IllegalArgumentException("no recipe for dataset '" + dataset
-                        + "' (expected mnist or fashion-mnist)");
+                        + "' (expected mnist, fashion-mnist or emoji)");
             };
         }
 
         /** A copy with {@code key=value} overrides applied. */
         public Recipe with(String key, String value) {
-            return switch (key) {
-                case "epochs" -> new Recipe(Integer.parseInt(value), batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
-                case "batch" -> new Recipe(epochs, Integer.parseInt(value), lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
-                case "lr" -> new Recipe(epochs, batch, Double.parseDouble(value), weightDecay, warmupSteps, labelSmoothing, shift, flip, seed);
-                case "weightDecay" -> new Recipe(epochs, batch, lr, Double.parseDouble(value), warmupSteps, labelSmoothing, shift, flip, seed);
-                case "warmup" -> new Recipe(epochs, batch, lr, weightDecay, Integer.parseInt(value), labelSmoothing, shift, flip, seed);
-                case "labelSmoothing" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, Double.parseDouble(value), shift, flip, seed);
-                case "shift" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, Integer.parseInt(value), flip, seed);
-                case "flip" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, Boolean.parseBoolean(value), seed);
-                case "seed" -> new Recipe(epochs, batch, lr, weightDecay, warmupSteps, labelSmoothing, shift, flip, Long.parseLong(value));
+            int e = epochs, b = batch, w = warmupSteps, sh = shift;
+            double l = lr, wd = weightDecay, ls = labelSmoothing;
+            boolean fl = flip;
+            long sd = seed;
+            float fi = fill;
+            switch (key) {
+                case "epochs" -> e = Integer.parseInt(value);
+                case "batch" -> b = Integer.parseInt(value);
+                case "lr" -> l = Double.parseDouble(value);
+                case "weightDecay" -> wd = Double.parseDouble(value);
+                case "warmup" -> w = Integer.parseInt(value);
+                case "labelSmoothing" -> ls = Double.parseDouble(value);
+                case "shift" -> sh = Integer.parseInt(value);
+                case "flip" -> fl = Boolean.parseBoolean(value);
+                case "seed" -> sd = Long.parseLong(value);
+                case "fill" -> fi = Float.parseFloat(value);
                 default -> throw new IllegalArgumentException("unknown recipe key '" + key + "'");
-            };
+            }
+            return new Recipe(e, b, l, wd, w, ls, sh, fl, sd, fi);
         }
 
         /** Optimiser steps: {@code epochs · ⌊n / batch⌋}. */
@@ -112,7 +129,8 @@ public final class ClassifierTraining {
                             + "linear warm-up %d steps then cosine to 0, cross-entropy with label smoothing %s, "
                             + "augmentation: random integer shifts of up to +-%d px per axis%s, seed %d",
                     weightDecay, epochs, batch, lr, warmupSteps, labelSmoothing, shift,
-                    flip ? " and horizontal flips (p 0.5)" : "", seed);
+                    (fill == -1f ? "" : String.format(Locale.ROOT, " (vacated pixels %s)", fill))
+                            + (flip ? " and horizontal flips (p 0.5)" : ""), seed);
         }
     }
 
@@ -140,7 +158,8 @@ public final class ClassifierTraining {
             for (long step = 0; step < total; step++) {
                 try (PointerScope scope = new PointerScope()) {
                     Batch b = loader.next();
-                    float[] px = shifted(b, n, recipe.shift(), shiftSeed, train.channels(), train.height(), train.width());
+                    float[] px = shifted(b, n, recipe.shift(), shiftSeed, train.channels(), train.height(), train.width(),
+                            recipe.fill());
                     Tensor x = Tensors.fromFloats(px, b.size(), train.channels(), train.height(), train.width());
                     Tensor y = Tensors.fromLongs(b.labels());
                     BatchedFeatureNetwork.Heads h = net.forward(x, true);
@@ -182,6 +201,11 @@ public final class ClassifierTraining {
 
     /** The batch's pixels with each image shifted by (dy, dx) ∈ [−shift, shift]², a function of (seed, epoch, index). */
     static float[] shifted(Batch b, int n, int shift, long key, int c, int h, int w) {
+        return shifted(b, n, shift, key, c, h, w, -1f);
+    }
+
+    /** As {@link #shifted(Batch, int, int, long, int, int, int)}, vacated pixels set to {@code fill}. */
+    static float[] shifted(Batch b, int n, int shift, long key, int c, int h, int w, float fill) {
         float[] src = b.pixels();
         if (shift == 0) {
             return src;
@@ -195,20 +219,25 @@ public final class ClassifierTraining {
             long k = CounterRng.streamKey(key, epoch);
             int dy = (int) (CounterRng.uniform(k, 2 * index) * span) - shift;
             int dx = (int) (CounterRng.uniform(k, 2 * index + 1) * span) - shift;
-            shift(src, out, i * per, c, h, w, dy, dx);
+            shift(src, out, i * per, c, h, w, dy, dx, fill);
         }
         return out;
     }
 
     /** Writes image {@code src[off..]} moved down by {@code dy} and right by {@code dx} into {@code dst[off..]}, filling with −1. */
     static void shift(float[] src, float[] dst, int off, int c, int h, int w, int dy, int dx) {
+        shift(src, dst, off, c, h, w, dy, dx, -1f);
+    }
+
+    /** As {@link #shift(float[], float[], int, int, int, int, int, int)}, filling with {@code fill}. */
+    static void shift(float[] src, float[] dst, int off, int c, int h, int w, int dy, int dx, float fill) {
         for (int ch = 0; ch < c; ch++) {
             int base = off + ch * h * w;
             for (int y = 0; y < h; y++) {
                 int sy = y - dy;
                 for (int x = 0; x < w; x++) {
                     int sx = x - dx;
-                    dst[base + y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? src[base + sy * w + sx] : -1f;
+                    dst[base + y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? src[base + sy * w + sx] : fill;
                 }
             }
         }
@@ -239,6 +268,12 @@ public final class ClassifierTraining {
     /** The metadata written into a trained network's file. */
     static Map<String, String> metadata(String name, String dataset, SmallClassifier.Architecture arch, Recipe recipe,
             Result result) {
+        return metadata(name, dataset, 60000, arch, false, recipe, result);
+    }
+
+    /** The metadata of a network trained on {@code trainImages} images of {@code dataset}'s training split. */
+    static Map<String, String> metadata(String name, String dataset, int trainImages, SmallClassifier.Architecture arch,
+            boolean resizeInput, Recipe recipe, Result result) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("version", "1");
@@ -248,7 +283,10 @@ public final class ClassifierTraining {
                 + ", values in [-1, 1] (byte v -> v/127.5 - 1)");
         m.put("num_classes", Integer.toString(arch.numClasses()));
         m.put("spatial", arch.spatialStage() + ":" + arch.spatialChannels());
-        m.put("dataset", dataset + " (train split, 60000 images)");
+        if (resizeInput) {
+            m.put("input_resize", SmallClassifier.RESIZE_RULE);
+        }
+        m.put("dataset", dataset + " (train split, " + trainImages + " images)");
         m.put("test_accuracy", String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
         m.put("recipe", recipe.summary());
         m.put("seed", Long.toString(recipe.seed()));
@@ -260,7 +298,7 @@ public final class ClassifierTraining {
     /** Trains a {@code <dataset>-v1} network and writes it (see the class comment). */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: ClassifierTraining <mnist|fashion-mnist> <output.safetensors> [key=value ...]");
+            System.err.println("usage: ClassifierTraining <mnist|fashion-mnist|emoji> <output.safetensors> [key=value ...]");
             System.exit(2);
         }
         String dataset = args[0];
@@ -275,12 +313,17 @@ public final class ClassifierTraining {
         }
         Engine.init();
         Path cache = DataCache.defaultDir();
-        ImageDataset train = Datasets.resolve(dataset + ":train", 28, cache);
-        ImageDataset test = Datasets.resolve(dataset + ":test", 28, cache);
+        boolean emoji = dataset.equals("emoji");
+        SmallClassifier.Architecture arch = emoji ? SmallClassifier.EMOJI_V1 : SmallClassifier.V1;
+        int res = arch.resolution();
+        boolean gray = arch.inputChannels() == 1;
+        ImageDataset train = Datasets.resolve(dataset + ":train", res, gray, cache);
+        ImageDataset test = Datasets.resolve(dataset + ":test", res, gray, cache);
         String name = dataset + "-v1";
-        System.out.println(name + ": " + SmallClassifier.V1.describe());
+        System.out.println(name + ": " + arch.describe());
+        System.out.println("data: " + train.size() + " training and " + test.size() + " test images at " + res + "x" + res);
         System.out.println("recipe: " + recipe.summary() + "; " + Engine.threads() + " threads");
-        try (SmallClassifier net = new SmallClassifier(name, SmallClassifier.V1, recipe.seed())) {
+        try (SmallClassifier net = new SmallClassifier(name, arch, recipe.seed(), emoji)) {
             System.out.println("parameters: " + net.store().parameterCount());
             Result r = train(net, train, test, recipe, System.out::println);
             System.out.printf(Locale.ROOT, "%s: test accuracy %.4f after %d steps in %.0f s%n", name, r.testAccuracy(),
@@ -288,7 +331,8 @@ public final class ClassifierTraining {
             if (out.getParent() != null) {
                 Files.createDirectories(out.getParent());
             }
-            TensorFiles.write(out, net.store().all(), metadata(name, dataset, net.architecture(), recipe, r));
+            TensorFiles.write(out, net.store().all(),
+                    metadata(name, dataset, train.size(), net.architecture(), emoji, recipe, r));
             System.out.println("wrote " + out + " (sha256 " + FeatureNetworks.sha256(out) + ")");
         }
     }

@@ -22,6 +22,14 @@ public interface FeatureNetwork extends AutoCloseable {
     /** The side of the square images the network computes on (inputs of another size are resized or rejected, see the implementation). */
     int inputResolution();
 
+    /**
+     * Whether {@link #run} takes square images of another size and resizes them to
+     * {@link #inputResolution()} (InceptionV3, emoji-v1); false: they are rejected.
+     */
+    default boolean resizesInput() {
+        return false;
+    }
+
     /** The length of each row of {@link Outputs#features()}. */
     int featureDim();
 

@@ -32,7 +32,8 @@ public final class FeatureNetworks {
     /** SHA-256 of each committed weight file, by network name. */
     static final Map<String, String> SHA256 = Map.of(
             "mnist-v1", "6b1211b6e55265616317e4b09f45b142cad5e731e6f7a969effef6d169c8e194",
-            "fashion-mnist-v1", "3827291ddf2b1debaf5c911ade2c0abce4adbfb7126045069a2cb087634713c0");
+            "fashion-mnist-v1", "3827291ddf2b1debaf5c911ade2c0abce4adbfb7126045069a2cb087634713c0",
+            "emoji-v1", "af0e756a05bddbf151c7b029199081b85f7498bed723c670fb6609f4b2cdf95a");
 
     private FeatureNetworks() {}
 
@@ -126,7 +127,7 @@ public final class FeatureNetworks {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             Map<String, String> meta = f.metadata();
             SmallClassifier.Architecture arch = architectureOf(meta, file);
-            SmallClassifier net = new SmallClassifier(name, arch, 0);
+            SmallClassifier net = new SmallClassifier(name, arch, 0, meta.containsKey("input_resize"));
             try (PointerScope scope = new PointerScope()) {
                 Map<String, Tensor> values = new LinkedHashMap<>(TensorFiles.readAll(f));
                 net.load(values);

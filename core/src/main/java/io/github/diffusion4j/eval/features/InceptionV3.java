@@ -428,6 +428,11 @@ public final class InceptionV3 extends BatchedFeatureNetwork {
     }
 
     @Override
+    public boolean resizesInput() {
+        return true;
+    }
+
+    @Override
     public int inputResolution() {
         return RESOLUTION;
     }

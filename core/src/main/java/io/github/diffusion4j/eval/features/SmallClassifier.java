@@ -142,6 +142,13 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     /** The architecture of the {@code *-v1} networks: 28×28×1, ten classes. */
     public static final Architecture V1 = new Architecture(1, 28, 10, new int[] {24, 48, 96}, new int[] {1, 2, 2}, 1, 8);
 
+    /** The architecture of {@code emoji-v1}: 32×32×3, the ten emoji categories; spatial = stage 1 (16×16), 8 channels. */
+    public static final Architecture EMOJI_V1 = new Architecture(3, 32, 10, new int[] {32, 64, 128, 256},
+            new int[] {1, 2, 2, 2}, 1, 8);
+
+    /** The metadata value of {@code input_resize} for networks that resize inputs of another size (see {@link #resizesInput()}). */
+    public static final String RESIZE_RULE = "area mean by an integer factor when larger, else bilinear (align_corners=False)";
+
     /** One convolution of a stage with its batch norm. */
     private record Conv(Conv2d conv, BatchNorm bn) {}
 
@@ -151,10 +158,24 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     private final List<List<Conv>> stages = new ArrayList<>();
     private Linear fc;
 
-    /** A network of shape {@code arch} with initial weights drawn from {@code seed}. */
+    private final boolean resizeInput;
+
+    /** A network of shape {@code arch} with initial weights drawn from {@code seed}; inputs must have its size. */
     public SmallClassifier(String name, Architecture arch, long seed) {
+        this(name, arch, seed, false);
+    }
+
+    /**
+     * A network of shape {@code arch} with initial weights drawn from {@code seed}.
+     *
+     * @param resizeInput resize square inputs of another side {@code S} to the network's {@code R}:
+     *     the {@code f×f} area mean when {@code S = f·R} (the resolution pyramid's operator), else
+     *     bilinear interpolation ({@code align_corners=False}, no antialiasing; e.g. 16 → 32)
+     */
+    public SmallClassifier(String name, Architecture arch, long seed, boolean resizeInput) {
         this.name = name;
         this.arch = arch;
+        this.resizeInput = resizeInput;
         this.store = new ParameterStore(seed);
         try {
             build();
@@ -235,7 +256,25 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
 
     @Override
     Heads forwardEval(Tensor images) {
-        return forward(images, false);
+        return forward(toInputSize(images), false);
+    }
+
+    /** Whether inputs of another square size are resized (see the constructor). */
+    @Override
+    public boolean resizesInput() {
+        return resizeInput;
+    }
+
+    /** {@code images} at the network's resolution (unchanged when they already are). */
+    Tensor toInputSize(Tensor images) {
+        int r = arch.resolution();
+        long s = images.size(2);
+        if (s == r) {
+            return images;
+        }
+        io.github.diffusion4j.nn.Resample resize = s % r == 0 ? io.github.diffusion4j.nn.Resample.areaDown((int) (s / r))
+                : io.github.diffusion4j.nn.Resample.bilinearTo(r, r);
+        return resize.forward(images);
     }
 
     @Override
@@ -246,6 +285,9 @@ public final class SmallClassifier extends BatchedFeatureNetwork {
     @Override
     void checkInput(Tensor images) {
         int r = arch.resolution();
+        if (resizeInput && images.size(1) == arch.inputChannels() && images.size(2) == images.size(3)) {
+            return;
+        }
         if (images.size(1) != arch.inputChannels() || images.size(2) != r || images.size(3) != r) {
             throw new IllegalArgumentException(name + " expects images [B, " + arch.inputChannels() + ", " + r + ", " + r
                     + "], got " + shape(images));

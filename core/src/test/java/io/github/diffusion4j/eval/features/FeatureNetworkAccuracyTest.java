@@ -45,4 +45,24 @@ class FeatureNetworkAccuracyTest {
         assertThat(accuracy).isCloseTo(Double.parseDouble(stated), org.assertj.core.data.Offset.offset(0.00025));
         assertThat(accuracy).isGreaterThanOrEqualTo(floor);
     }
+
+    /** emoji-v1 on the 5,189 images of emoji:test at 32 px (skipped when emoji is not in the cache: it is ~320 MB to fetch). */
+    @org.junit.jupiter.api.Test
+    void emojiV1ReproducesItsStatedTestAccuracy() {
+        Path cache = DataCache.defaultDir();
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(DataCache.datasetDir(cache, "emoji").resolve("emoji.tsv")),
+                "emoji is not in " + cache);
+        ImageDataset test = Datasets.resolve("emoji:test", 32, false, cache);
+        assertThat(test.size()).isEqualTo(5_189);
+        double accuracy;
+        try (FeatureNetwork net = FeatureNetworks.load("emoji-v1")) {
+            accuracy = ClassifierTraining.accuracy(net, test);
+            // a 64 px image goes through the network as its 32 px pyramid level does, up to byte rounding
+            ImageDataset big = Datasets.resolve("emoji:test", 64, false, cache);
+            assertThat(ClassifierTraining.accuracy(net, big)).isCloseTo(accuracy, org.assertj.core.data.Offset.offset(0.01));
+        }
+        String stated = FeatureNetworks.metadata("emoji-v1").get("test_accuracy");
+        assertThat(accuracy).isCloseTo(Double.parseDouble(stated), org.assertj.core.data.Offset.offset(0.0005));
+        assertThat(accuracy).isGreaterThanOrEqualTo(0.8);
+    }
 }

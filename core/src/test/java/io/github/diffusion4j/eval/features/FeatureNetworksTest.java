@@ -13,7 +13,7 @@ class FeatureNetworksTest {
 
     @Test
     void committedFilesMatchTheirPinnedSha256() throws IOException {
-        assertThat(FeatureNetworks.names()).containsExactly("fashion-mnist-v1", "mnist-v1");
+        assertThat(FeatureNetworks.names()).containsExactly("emoji-v1", "fashion-mnist-v1", "mnist-v1");
         for (String name : FeatureNetworks.names()) {
             try (InputStream in = FeatureNetworks.class.getResourceAsStream(FeatureNetworks.resource(name))) {
                 assertThat(in).as(name).isNotNull();
@@ -24,7 +24,7 @@ class FeatureNetworksTest {
 
     @Test
     void committedNetworksLoadWithTheV1Architecture() {
-        for (String name : FeatureNetworks.names()) {
+        for (String name : java.util.List.of("mnist-v1", "fashion-mnist-v1")) {
             try (FeatureNetwork net = FeatureNetworks.load(name)) {
                 assertThat(net.name()).isEqualTo(name);
                 assertThat(net).isInstanceOf(SmallClassifier.class);
@@ -37,6 +37,23 @@ class FeatureNetworksTest {
                     .containsEntry("stages", "24x1-48x2-96x2").containsKeys("test_accuracy", "recipe", "seed", "dataset");
             assertThat(meta.get("dataset")).startsWith(name.substring(0, name.length() - 3) + " ");
         }
+    }
+
+    @Test
+    void emojiV1LoadsWithItsArchitectureAndResizesInputs() {
+        try (FeatureNetwork net = FeatureNetworks.load("emoji-v1")) {
+            assertThat(((SmallClassifier) net).architecture()).isEqualTo(SmallClassifier.EMOJI_V1);
+            assertThat(((SmallClassifier) net).resizesInput()).isTrue();
+            assertThat(new int[] {net.inputChannels(), net.inputResolution(), net.featureDim(), net.numClasses(),
+                    net.spatialDim()}).containsExactly(3, 32, 256, 10, 2048);
+        }
+        try (FeatureNetwork net = FeatureNetworks.load("mnist-v1")) {
+            assertThat(((SmallClassifier) net).resizesInput()).isFalse();
+        }
+        Map<String, String> meta = FeatureNetworks.metadata("emoji-v1");
+        assertThat(meta).containsEntry("name", "emoji-v1").containsEntry("version", "1")
+                .containsEntry("stages", "32x1-64x2-128x2-256x2").containsEntry("input_resize", SmallClassifier.RESIZE_RULE)
+                .containsEntry("dataset", "emoji (train split, 9811 images)").containsKeys("test_accuracy", "recipe", "seed");
     }
 
     @Test
@@ -54,9 +71,9 @@ class FeatureNetworksTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown feature network 'cifar10-v1'")
                 .hasMessageContaining("mnist-v1");
-        assertThatThrownBy(() -> FeatureNetworks.withVerifiedFile("emoji-v1", "00", f -> "loaded"))
+        assertThatThrownBy(() -> FeatureNetworks.withVerifiedFile("emoji-v0", "00", f -> "loaded"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("weight file /io/github/diffusion4j/features/emoji-v1.safetensors")
+                .hasMessageContaining("weight file /io/github/diffusion4j/features/emoji-v0.safetensors")
                 .hasMessageContaining("is not on the class path");
     }
 }

@@ -49,6 +49,53 @@ class SmallClassifierTest {
     }
 
     @Test
+    void emojiArchitectureHasTheDocumentedShape() {
+        try (SmallClassifier net = new SmallClassifier("x", SmallClassifier.EMOJI_V1, 1, true); PointerScope scope = new PointerScope()) {
+            assertThat(new int[] {net.inputChannels(), net.inputResolution(), net.featureDim(), net.numClasses(),
+                    net.spatialDim()}).containsExactly(3, 32, 256, 10, 8 * 16 * 16);
+            assertThat(net.store().parameterCount()).isEqualTo(1_166_506);
+        }
+    }
+
+    @Test
+    void aResizingNetworkTakesAnyResolutionTheDocumentedWay() {
+        try (SmallClassifier net = new SmallClassifier("x", TINY, 3, true);
+                SmallClassifier strict = new SmallClassifier("y", TINY, 3); PointerScope scope = new PointerScope()) {
+            // 16 px images whose 2x2 area means are the 8 px images: the same outputs
+            float[] small = new float[2 * 64];
+            float[] big = new float[2 * 256];
+            for (int i = 0; i < small.length; i++) {
+                small[i] = (float) Math.sin(i * 0.37);
+            }
+            float[] offsets = {-0.25f, 0.25f, 0.125f, -0.125f}; // mean 0
+            for (int b = 0; b < 2; b++) {
+                for (int y = 0; y < 16; y++) {
+                    for (int x = 0; x < 16; x++) {
+                        big[b * 256 + y * 16 + x] = small[b * 64 + (y / 2) * 8 + x / 2] + offsets[(y % 2) * 2 + x % 2];
+                    }
+                }
+            }
+            FeatureNetwork.Outputs a = net.run(Tensors.fromFloats(small, 2, 1, 8, 8));
+            FeatureNetwork.Outputs c = net.run(Tensors.fromFloats(big, 2, 1, 16, 16));
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; k < a.features()[i].length; k++) {
+                    assertThat(c.features()[i][k]).isCloseTo(a.features()[i][k], Offset.offset(1e-5));
+                }
+            }
+            // 4 px images are enlarged bilinearly (align_corners=False): a constant image stays constant
+            float[] flat = new float[16];
+            java.util.Arrays.fill(flat, 0.3f);
+            float[] flat8 = new float[64];
+            java.util.Arrays.fill(flat8, 0.3f);
+            FeatureNetwork.Outputs up = net.run(Tensors.fromFloats(flat, 1, 1, 4, 4));
+            FeatureNetwork.Outputs same = net.run(Tensors.fromFloats(flat8, 1, 1, 8, 8));
+            assertThat(up.logits()[0][0]).isCloseTo(same.logits()[0][0], Offset.offset(1e-5));
+            assertThatThrownBy(() -> strict.run(Tensors.fromFloats(big, 2, 1, 16, 16)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expects images [B, 1, 8, 8]");
+        }
+    }
+
+    @Test
     void v1ArchitectureHasTheDocumentedShape() {
         try (SmallClassifier net = new SmallClassifier("x", SmallClassifier.V1, 1); PointerScope scope = new PointerScope()) {
             assertThat(new int[] {net.inputChannels(), net.inputResolution(), net.featureDim(), net.numClasses(),

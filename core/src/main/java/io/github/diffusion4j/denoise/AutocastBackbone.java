@@ -1,0 +1,33 @@
+package io.github.diffusion4j.denoise;
+
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A backbone evaluated under CPU bf16 autocast (mixed precision, Micikevicius et al. 2018, with
+ * bfloat16 in place of fp16): matrix products and convolutions in bf16 with float32 master weights,
+ * heads returned as float32 — the sampling counterpart of the training step's autocast
+ * ({@code train.Objective}), so the preconditioning and the sampler stay in float32/float64.
+ */
+public final class AutocastBackbone implements Backbone {
+    private final Backbone inner;
+
+    public AutocastBackbone(Backbone inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+        torch.set_autocast_dtype(torch.DeviceType.CPU, ScalarType.BFloat16);
+        torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+        List<Tensor> heads;
+        try {
+            heads = inner.forward(xIn, level, cond, exit);
+        } finally {
+            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+        }
+        return heads.stream().map(h -> h.to(ScalarType.Float)).toList();
+    }
+}
