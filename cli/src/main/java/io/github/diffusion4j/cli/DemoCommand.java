@@ -64,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
         Engine.init();
         RunDirectory run = RunDirectory.create(out, cfg.name());
         Trainer.Outcome o = TrainRunner.run(cfg, run, Optional.empty(), cfg.training().steps(), trainMinutes);
+        if (io.github.diffusion4j.engine.ShutdownGuard.stopping()) {
+            return Errors.SIGNALLED; // the JVM is exiting: start no native work
+        }
         Checkpoint ck = Checkpoint.load(run.path());
         long[] shape = {cfg.data().channels(), cfg.data().resolution(), cfg.data().resolution()};
         Path g1 = run.path().resolve("demo-guidance-1.png");

@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.engine.ShutdownGuard;
 import io.github.diffusion4j.data.DataException;
 import io.github.diffusion4j.io.InputException;
 import java.io.IOException;
@@ -23,12 +24,18 @@ import picocli.CommandLine;
 final class Errors implements CommandLine.IExecutionExceptionHandler {
     static final int USER_ERROR = 2;
     static final int INTERNAL_ERROR = 1;
+    /** Exit status after SIGTERM (128 + 15); the JVM's own status on the signal wins anyway. */
+    static final int SIGNALLED = 143;
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
         Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+        if (cause instanceof ShutdownGuard.ShutdownInProgress) {
+            System.err.println("d4j: stopped by a signal; what was written before it is complete");
+            return SIGNALLED;
+        }
         boolean user = isUserError(cause);
         System.err.println("d4j: " + oneLine(message(ex)));
         if (verbose) {

@@ -109,6 +109,10 @@ final class ConfigValidator {
         choice(p + "diffusion.noise", f.noise(), List.of("lognormal", "ddpm"));
         if (f.parametrisation() instanceof ParametrisationConfig.Dual dual) {
             choice(p + "diffusion.parametrisation.mixWeight", dual.mixWeight(), List.of("auto", "posterior", "edm"));
+            if (!"natural".equals(f.weighting())) {
+                throw new ConfigException("config key '" + p + "diffusion.weighting': dual-output weights its own three terms"
+                        + " (diffusion.parametrisation.mixWeight); only 'natural' applies, got '" + f.weighting() + "'");
+            }
         }
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());

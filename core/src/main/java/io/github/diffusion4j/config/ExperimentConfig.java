@@ -28,6 +28,10 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
             throw new ConfigException("config '" + name + "' has " + stages.size()
                     + " stages; this command runs one-stage configs only");
         }
+        if (stages.get(0).resolution() != data.resolution()) {
+            throw new ConfigException("config key 'stages[0].resolution' is " + stages.get(0).resolution() + " but a one-stage run"
+                    + " trains on data.resolution = " + data.resolution() + "; make them equal (or leave the stage's resolution out)");
+        }
         return stages.get(0);
     }
 

@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * A backbone evaluated under CPU bf16 autocast (mixed precision, Micikevicius et al. 2018, with
  * bfloat16 in place of fp16): matrix products and convolutions in bf16 with float32 master weights,
  * heads returned as float32 — the sampling counterpart of the training step's autocast
- * ({@code train.Objective}), so the preconditioning and the sampler stay in float32/float64.
+ * (the trainer wraps its networks in it too), so the preconditioning and the sampler stay in float32/float64.
  */
 public final class AutocastBackbone implements Backbone {
     private final Backbone inner;

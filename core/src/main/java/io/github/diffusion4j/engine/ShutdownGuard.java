@@ -18,6 +18,8 @@ public final class ShutdownGuard {
     private static final Object LOCK = new Object();
     private static int active;
     private static boolean stopping;
+    /** How deep the current thread is inside {@link #run}: nested work (a checkpoint's grid) may finish. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ShutdownGuard::drain, "d4j-shutdown-guard"));
@@ -32,17 +34,24 @@ public final class ShutdownGuard {
         }
     }
 
-    /** Runs {@code work} (native tensor code) so that the JVM's exit waits for it to return. */
+    /**
+     * Runs {@code work} (native tensor code) so that the JVM's exit waits for it to return. Once
+     * the exit has begun, new work is refused, but work nested inside work already running (a
+     * checkpoint's sample grid) goes on, so the unit in flight completes.
+     */
     public static <T> T run(Supplier<T> work) {
+        int[] depth = DEPTH.get();
         synchronized (LOCK) {
-            if (stopping) {
+            if (stopping && depth[0] == 0) {
                 throw new ShutdownInProgress();
             }
             active++;
         }
+        depth[0]++;
         try {
             return work.get();
         } finally {
+            depth[0]--;
             synchronized (LOCK) {
                 active--;
                 LOCK.notifyAll();

@@ -63,7 +63,7 @@ public final class Evaluator {
         }
         int[] idx = Arrays.copyOf(EpochOrder.permutation(seed, 0, data.size()), n);
         ImageDataset subset = data.select(idx);
-        return new Measured(subset, run(net, subset, progress));
+        return io.github.diffusion4j.engine.ShutdownGuard.run(() -> new Measured(subset, run(net, subset, progress)));
     }
 
     /**

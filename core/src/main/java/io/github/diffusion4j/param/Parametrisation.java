@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * What the backbone's heads mean: how they become x̂₀, and the matching training loss
  * (design.md, principle 1). The classic single-head parametrisations are {@link ScaledOutput}s;
- * dual-output (three heads), deep supervision (one head per brick) and multi-scale supervision (one
+ * dual-output (one head of 2C + 1 channels: x̂₀, ε̂, mixing logit), deep supervision (one head per brick) and multi-scale supervision (one
  * head per resolution) are further implementations of the same contract.
  */
 public interface Parametrisation {

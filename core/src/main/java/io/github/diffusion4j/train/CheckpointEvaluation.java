@@ -53,8 +53,13 @@ final class CheckpointEvaluation implements AutoCloseable {
             throw new io.github.diffusion4j.io.InputException("config key 'evaluation.features': " + features + " takes " + net.inputChannels() + "x"
                     + net.inputResolution() + " images but the model makes " + cfg.data().channels() + "x" + cfg.data().resolution());
         }
-        ImageDataset reference = Datasets.resolve(ref, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());
-        return new CheckpointEvaluation(cfg, net, reference);
+        try {
+            ImageDataset reference = Datasets.resolve(ref, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());
+            return new CheckpointEvaluation(cfg, net, reference);
+        } catch (RuntimeException failed) {
+            net.close();
+            throw failed;
+        }
     }
 
     /** The metrics of {@code emaDenoiser}'s samples. */

@@ -14,7 +14,6 @@ import io.github.diffusion4j.process.ForwardProcess;
 import io.github.diffusion4j.schedule.TrainingNoise;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -32,22 +31,20 @@ public final class Objective {
     private final StageCoupling coupling;
     private final PreconditionedDenoiser denoiser;
     private final LossWeighting weighting;
-    private final boolean bf16;
 
     public Objective(TrainingNoise noise, ForwardProcess process, StageCoupling coupling, PreconditionedDenoiser denoiser,
-            LossWeighting weighting, boolean bf16) {
+            LossWeighting weighting) {
         this.noise = noise;
         this.process = process;
         this.coupling = coupling;
         this.denoiser = denoiser;
         this.weighting = weighting;
-        this.bf16 = bf16;
     }
 
     /**
      * The loss of clean images {@code x0} [B, C, H, W] (float32) with conditioning {@code cond},
-     * rows {@code first}..{@code first + B − 1} of the run keyed by {@code seed}. Under bf16 only the
-     * backbone runs in autocast; the loss is computed in float32.
+     * rows {@code first}..{@code first + B − 1} of the run keyed by {@code seed}. The loss is computed in
+     * float32; a bf16 run gives the denoiser an {@link io.github.diffusion4j.denoise.AutocastBackbone}.
      */
     public Loss loss(Tensor x0, Conditioning cond, long seed, long first) {
         int b = (int) x0.size(0);
@@ -63,19 +60,7 @@ public final class Objective {
         ForwardProcess.Noised noised = process.apply(x0, sigma, new SeededNoise(noiseSeeds));
         Conditioning c = coupling.condition(x0, cond, seed, first);
         Scalings[] sc = denoiser.scalings(sigma);
-        if (bf16) {
-            torch.set_autocast_dtype(torch.DeviceType.CPU, ScalarType.BFloat16);
-            torch.set_autocast_enabled(torch.DeviceType.CPU, true);
-        }
-        List<Tensor> heads;
-        try {
-            heads = denoiser.heads(noised.x(), sigma, sc, c, Exit.ALL);
-        } finally {
-            if (bf16) {
-                torch.set_autocast_enabled(torch.DeviceType.CPU, false);
-            }
-        }
-        heads = heads.stream().map(h -> h.to(ScalarType.Float)).toList();
+        List<Tensor> heads = denoiser.heads(noised.x(), sigma, sc, c, Exit.ALL).stream().map(h -> h.to(ScalarType.Float)).toList();
         TrainingExample ex = new TrainingExample(x0, noised.noise(), sigma, noised.x(), denoiser.preconditioning().sigmaData());
         return denoiser.parametrisation().loss(heads, ex, sc, weighting);
     }

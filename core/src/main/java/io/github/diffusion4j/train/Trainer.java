@@ -7,6 +7,8 @@ import io.github.diffusion4j.data.Augment;
 import io.github.diffusion4j.data.Batch;
 import io.github.diffusion4j.data.BatchLoader;
 import io.github.diffusion4j.data.ImageDataset;
+import io.github.diffusion4j.denoise.AutocastBackbone;
+import io.github.diffusion4j.denoise.Backbone;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.CounterRng;
@@ -86,8 +88,9 @@ public final class Trainer implements AutoCloseable {
         this.setup = DiffusionAssembly.of(cfg.onlyStage());
         this.precision = io.github.diffusion4j.engine.Precision.of(cfg.training().bf16(), cfg.training().precision());
         this.objective = new Objective(setup.noise(), setup.process(), setup.coupling(),
-                PreconditionedDenoiser.checked(net, net.spec(), cfg.data().channels(), setup.preconditioning(), setup.parametrisation()),
-                setup.weighting(), precision.bf16());
+                PreconditionedDenoiser.checked(inPrecision(net), net.spec(), cfg.data().channels(), setup.preconditioning(),
+                        setup.parametrisation()),
+                setup.weighting());
         this.hooks = hooks;
         this.params = net.namedParameters();
         this.emaParams = emaNet.namedParameters();
@@ -368,7 +371,7 @@ public final class Trainer implements AutoCloseable {
                     "imagesSeen", Long.toString(imagesSeen)));
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
-            var emaDenoiser = new PreconditionedDenoiser(emaNet, setup.preconditioning(), setup.parametrisation());
+            var emaDenoiser = new PreconditionedDenoiser(inPrecision(emaNet), setup.preconditioning(), setup.parametrisation());
             for (CheckpointHook hook : hooks) {
                 Map<String, Object> stats = hook.afterCheckpoint(step, kimg, emaDenoiser);
                 if (!stats.isEmpty()) {
@@ -388,6 +391,11 @@ public final class Trainer implements AutoCloseable {
         Pointer.trimMemory();
         say("checkpoint at step " + step + ": " + state.getFileName() + ", " + emaFile.getFileName() + ", " + grid.getFileName());
         listener.onCheckpoint(step, state, emaFile, grid);
+    }
+
+    /** {@code net} under bf16 autocast when the run's precision is bf16 (training steps, grids and evaluation alike). */
+    private Backbone inPrecision(Network n) {
+        return precision.bf16() ? new AutocastBackbone(n) : n;
     }
 
     private void say(String line) {
