@@ -37,6 +37,7 @@ public final class SamplerAssembly {
             case "heun" -> new EdmSampler(true, churn);
             case "euler" -> new EdmSampler(false, churn);
             case "ddim" -> AncestralSampler.ddim();
+            case "ddim_clip" -> AncestralSampler.ddimClipped();
             case "euler_a" -> AncestralSampler.eulerAncestral();
             case "dpmpp_2m" -> new DpmSolverPlusPlus2M();
             default -> throw new IllegalArgumentException(
@@ -112,6 +113,7 @@ public final class SamplerAssembly {
             case "heun" -> new SamplerConfig.Heun(sChurn);
             case "euler" -> new SamplerConfig.Euler(sChurn);
             case "ddim" -> SamplerConfig.Ddim.DEFAULT;
+            case "ddim_clip" -> SamplerConfig.DdimClipped.DEFAULT;
             case "euler_a" -> SamplerConfig.EulerAncestral.DEFAULT;
             case "dpmpp_2m" -> SamplerConfig.DpmSolverPlusPlus2M.DEFAULT;
             default -> throw new IllegalArgumentException(

@@ -9,10 +9,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = SamplerConfig.Heun.class, name = "heun"),
     @JsonSubTypes.Type(value = SamplerConfig.Euler.class, name = "euler"),
     @JsonSubTypes.Type(value = SamplerConfig.Ddim.class, name = "ddim"),
+    @JsonSubTypes.Type(value = SamplerConfig.DdimClipped.class, name = "ddim_clip"),
     @JsonSubTypes.Type(value = SamplerConfig.EulerAncestral.class, name = "euler_a"),
     @JsonSubTypes.Type(value = SamplerConfig.DpmSolverPlusPlus2M.class, name = "dpmpp_2m")})
 public sealed interface SamplerConfig extends Typed
-        permits SamplerConfig.Heun, SamplerConfig.Euler, SamplerConfig.Ddim, SamplerConfig.EulerAncestral,
+        permits SamplerConfig.Heun, SamplerConfig.Euler, SamplerConfig.Ddim, SamplerConfig.DdimClipped, SamplerConfig.EulerAncestral,
         SamplerConfig.DpmSolverPlusPlus2M {
     /** S_churn of the samplers that take it (Karras et al. 2022, Alg. 2), 0 for the others. */
     default double churn() {
@@ -43,6 +44,11 @@ public sealed interface SamplerConfig extends Typed
     /** DDIM, η = 0 (Song et al. 2021, Eq. 12). */
     record Ddim() implements SamplerConfig {
         public static final Ddim DEFAULT = new Ddim();
+    }
+
+    /** DDIM, η = 0, with x̂₀ clipped to [−1, 1] in the signal term (the reference code's {@code clip_denoised}). */
+    record DdimClipped() implements SamplerConfig {
+        public static final DdimClipped DEFAULT = new DdimClipped();
     }
 
     /** Euler-ancestral, DDIM with η = 1 (k-diffusion's {@code sample_euler_ancestral}). */

@@ -3,6 +3,7 @@ package io.github.diffusion4j.sample;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.engine.NoiseSource;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -13,16 +14,29 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * ancestral sampling, which is also k-diffusion's Euler-ancestral step for step. Each step is
  * {@link GeneralizedDdimStep#EDM}, the generalised step in the pixel basis with α ≡ 1.
  */
-public record AncestralSampler(double eta) implements Sampler {
+public record AncestralSampler(double eta, boolean clipDenoised) implements Sampler {
     public AncestralSampler {
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
         }
     }
 
+    /** DDIM(η) without clipping. */
+    public AncestralSampler(double eta) {
+        this(eta, false);
+    }
+
     /** Deterministic DDIM (η = 0). */
     public static AncestralSampler ddim() {
         return new AncestralSampler(0.0);
+    }
+
+    /**
+     * Deterministic DDIM with the reference code's clipping: the signal term uses x̂₀ clipped to
+     * [−1, 1], ε̂ the unclipped x̂₀ (DDIM's and dual_diffusion's {@code clip_denoised=True}).
+     */
+    public static AncestralSampler ddimClipped() {
+        return new AncestralSampler(0.0, true);
     }
 
     /** Euler-ancestral / DDPM-like ancestral sampling (η = 1). */
@@ -46,7 +60,8 @@ public record AncestralSampler(double eta) implements Sampler {
             double sigmaNext = sigmas[step + 1];
             Tensor x64 = xCur.to(ScalarType.Double);
             Tensor denoised = d.denoise(x64, sigma, cond);
-            Tensor xNext = GeneralizedDdimStep.EDM.apply(x64, denoised, sigma, sigmaNext, sigmaUp(sigma, sigmaNext), noise);
+            Tensor signal = clipDenoised ? denoised.clamp(new ScalarOptional(Sampling.s(-1)), new ScalarOptional(Sampling.s(1))) : denoised;
+            Tensor xNext = GeneralizedDdimStep.EDM.apply(x64, denoised, signal, sigma, sigmaNext, sigmaUp(sigma, sigmaNext), noise);
             listener.onStep(step, n, sigma, sigmaNext, xNext, denoised);
             return xNext;
         });

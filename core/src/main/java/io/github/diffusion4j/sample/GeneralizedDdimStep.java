@@ -22,11 +22,21 @@ public record GeneralizedDdimStep(SignalBasis basis) {
      * {@code null}, when it is 0); float64 in, float64 out.
      */
     public Tensor apply(Tensor x, Tensor denoised, double sigma, double sigmaNext, double sigmaUp, NoiseSource noise) {
+        return apply(x, denoised, denoised, sigma, sigmaNext, sigmaUp, noise);
+    }
+
+    /**
+     * The same step with ε̂ taken from {@code denoised} but the signal term α' û₀ from {@code signal}:
+     * DDIM with clipping (Song et al. 2021 code; dual_diffusion {@code diffusion.py:307-309}) passes
+     * the clipped x̂₀ as {@code signal} and keeps ε̂ from the unclipped one.
+     */
+    public Tensor apply(Tensor x, Tensor denoised, Tensor signal, double sigma, double sigmaNext, double sigmaUp, NoiseSource noise) {
         double down = Math.sqrt(Math.max(sigmaNext * sigmaNext - sigmaUp * sigmaUp, 0.0));
         Tensor u = basis.forward(x);
         Tensor u0 = basis.forward(denoised);
         Tensor eps = Sampling.toD(u, basis.scaled(u0, sigma), sigma);
-        Tensor xNext = basis.inverse(basis.scaled(u0, sigmaNext).add(eps.mul(Sampling.s(down))));
+        Tensor s0 = signal == denoised ? u0 : basis.forward(signal);
+        Tensor xNext = basis.inverse(basis.scaled(s0, sigmaNext).add(eps.mul(Sampling.s(down))));
         if (sigmaUp > 0) {
             xNext = xNext.add(noise.randn(Sampling.sampleShape(x)).mul(Sampling.s(sigmaUp)));
         }

@@ -7,5 +7,5 @@ public final class Samplers {
     private Samplers() {}
 
     /** The names {@code assemble.SamplerAssembly.sampler} accepts. */
-    public static final List<String> NAMES = List.of("heun", "euler", "ddim", "euler_a", "dpmpp_2m");
+    public static final List<String> NAMES = List.of("heun", "euler", "ddim", "ddim_clip", "euler_a", "dpmpp_2m");
 }
