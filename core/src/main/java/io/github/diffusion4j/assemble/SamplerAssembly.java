@@ -1,5 +1,6 @@
 package io.github.diffusion4j.assemble;
 
+import io.github.diffusion4j.config.ConfigException;
 import io.github.diffusion4j.config.DiscretisationConfig;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DataConfig;
@@ -83,8 +84,12 @@ public final class SamplerAssembly {
      * {@code sampleShape}, labelled by the one rule when {@code classes} &gt; 0.
      */
     public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes) {
-        return new Generator(guided(denoiser, s.guidance()), sampler(s), discretization(s).sigmas(s.steps()), sampleShape)
-                .withClasses(classes);
+        Discretization grid = discretization(s);
+        if (grid instanceof DiscreteSigmas d && s.steps() > d.schedule().steps()) {
+            throw new ConfigException("sampling.steps (or --steps) is " + s.steps() + " but the discrete schedule has only "
+                    + d.schedule().steps() + " training steps to re-space");
+        }
+        return new Generator(guided(denoiser, s.guidance()), sampler(s), grid.sigmas(s.steps()), sampleShape).withClasses(classes);
     }
 
     /** The generator of an experiment's own sampling settings, data shape and classes. */

@@ -38,4 +38,11 @@ class SamplerAssemblyDiscretisationTest {
                     .as(name).containsExactly(new DiscreteSigmas(DiscreteVpSchedule.ddpm(), spacing).sigmas(10));
         }
     }
+
+    @Test
+    void moreStepsThanTheDiscreteScheduleHasIsAConfigError() {
+        var s = sampling("sampling.discretisation={type: discrete, spacing: leading}", "sampling.steps=1001");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SamplerAssembly.generator((x, sigma, cond) -> x, s, new long[] {1, 2, 2}, 0))
+                .isInstanceOf(io.github.diffusion4j.config.ConfigException.class).hasMessageContaining("sampling.steps");
+    }
 }
