@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.engine.Tensors;
-import io.github.diffusion4j.io.Npy;
-import io.github.diffusion4j.io.Npz;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;
-import java.nio.file.Path;
+import io.github.diffusion4j.testing.Golden;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,27 +20,22 @@ import org.junit.jupiter.api.Test;
  * at t = 0, 10, 500, 999. The official code works in float32 on x_t; here x = x_t/√ᾱ_t (EDM units).
  */
 class DualOutputGoldenTest {
-    static Map<String, Npy.Array> g;
+    static Golden g;
     static final DiscreteVpSchedule DDPM = DiscreteVpSchedule.ddpm();
 
     @BeforeAll
     static void load() throws Exception {
         Engine.init();
-        g = Npz.read(Path.of(DualOutputGoldenTest.class.getResource("/golden/dual.npz").toURI()));
-    }
-
-    static Tensor t(String name) {
-        Npy.Array a = g.get(name);
-        return Tensors.fromDoubles(a.data(), a.shape());
+        g = Golden.load("dual.npz");
     }
 
     /** σ_t of each sample and the batch in EDM units. */
     record Batch(double[] sigma, Tensor x, Parametrisation.TrainingExample ex, Scalings[] s, List<Tensor> heads) {}
 
     static Batch batch(DualOutput dual) {
-        double[] steps = g.get("t").data();
+        double[] steps = g.array("t").data();
         double[] sigma = Arrays.stream(steps).map(j -> DDPM.sigmaAt((int) j)).toArray();
-        Tensor xt = t("x_t");
+        Tensor xt = g.tensor("x_t");
         double[] scale = Arrays.stream(sigma).map(s -> Math.sqrt(1 + s * s)).toArray();
         Tensor x = xt.mul(Tensors.broadcastable(Tensors.fromDoubles(scale, scale.length), xt));
         Scalings[] s = new Scalings[sigma.length];
@@ -51,16 +43,8 @@ class DualOutputGoldenTest {
         for (int i = 0; i < s.length; i++) {
             s[i] = dual.scalings(sigma[i], vp);
         }
-        var ex = new Parametrisation.TrainingExample(t("x0"), t("noise"), sigma, x, 1.0);
-        return new Batch(sigma, x, ex, s, List.of(t("model_output")));
-    }
-
-    static void assertClose(Tensor got, String golden, double tol) {
-        double[] a = Tensors.toDoubles(got), b = g.get(golden).data();
-        assertThat(a).hasSize(b.length);
-        for (int i = 0; i < a.length; i++) {
-            assertThat(Math.abs(a[i] - b[i])).as("%s[%d]: %s vs %s", golden, i, a[i], b[i]).isLessThanOrEqualTo(tol * (1 + Math.abs(b[i])));
-        }
+        var ex = new Parametrisation.TrainingExample(g.tensor("x0"), g.tensor("noise"), sigma, x, 1.0);
+        return new Batch(sigma, x, ex, s, List.of(g.tensor("model_output")));
     }
 
     @Test
@@ -68,7 +52,7 @@ class DualOutputGoldenTest {
         try (PointerScope scope = new PointerScope()) {
             DualOutput dual = new DualOutput(DualOutput.MixWeight.posteriorMean(DDPM));
             Batch b = batch(dual);
-            assertClose(dual.denoised(b.heads(), b.x(), b.s()), "x0_mix", 2e-5);
+            g.assertClose(dual.denoised(b.heads(), b.x(), b.s()), "x0_mix", 2e-5);
         }
     }
 
@@ -78,10 +62,10 @@ class DualOutputGoldenTest {
             DualOutput dual = new DualOutput(DualOutput.MixWeight.posteriorMean(DDPM));
             Batch b = batch(dual);
             Loss loss = dual.loss(b.heads(), b.ex(), b.s(), LossWeighting.NATURAL);
-            assertClose(loss.perSample(), "loss", 1e-5);
-            assertClose(loss.terms().get("x0").mul(Tensors.scalar(3)), "loss_x_0", 1e-5);
-            assertClose(loss.terms().get("eps").mul(Tensors.scalar(3)), "loss_noise", 1e-5);
-            assertClose(loss.terms().get("mix").mul(Tensors.scalar(3)), "loss_mean", 1e-5);
+            g.assertClose(loss.perSample(), "loss", 1e-5);
+            g.assertClose(loss.terms().get("x0").mul(Tensors.scalar(3)), "loss_x_0", 1e-5);
+            g.assertClose(loss.terms().get("eps").mul(Tensors.scalar(3)), "loss_noise", 1e-5);
+            g.assertClose(loss.terms().get("mix").mul(Tensors.scalar(3)), "loss_mean", 1e-5);
         }
     }
 }

@@ -7,15 +7,12 @@ import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.engine.Tensors;
-import io.github.diffusion4j.io.Npy;
-import io.github.diffusion4j.io.Npz;
 import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.param.VpPreconditioning;
 import io.github.diffusion4j.schedule.DiscreteSigmas;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;
-import java.nio.file.Path;
+import io.github.diffusion4j.testing.Golden;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
@@ -31,34 +28,21 @@ import org.junit.jupiter.api.Test;
  * in float32; here x = x_t/√ᾱ (EDM units) and the step is {@link GeneralizedDdimStep#EDM}.
  */
 class DualOutputDdimGoldenTest {
-    static Map<String, Npy.Array> g;
+    static Golden g;
     static final DiscreteVpSchedule DDPM = DiscreteVpSchedule.ddpm();
 
     @BeforeAll
     static void load() throws Exception {
         Engine.init();
-        g = Npz.read(Path.of(DualOutputDdimGoldenTest.class.getResource("/golden/dual.npz").toURI()));
-    }
-
-    static Tensor t(String name) {
-        Npy.Array a = g.get(name);
-        return Tensors.fromDoubles(a.data(), a.shape());
-    }
-
-    static void assertClose(Tensor got, String golden, double tol) {
-        double[] a = Tensors.toDoubles(got), b = g.get(golden).data();
-        assertThat(a).hasSize(b.length);
-        for (int i = 0; i < a.length; i++) {
-            assertThat(Math.abs(a[i] - b[i])).as("%s[%d]: %s vs %s", golden, i, a[i], b[i]).isLessThanOrEqualTo(tol * (1 + Math.abs(b[i])));
-        }
+        g = Golden.load("dual.npz");
     }
 
     /** One step per row (model timesteps 900, 500, 100, 0 of the 10-step 'ddim' spacing), with and without clipping. */
     @Test
     void oneDdimStepWithAndWithoutClippingMatchesTheOfficialCode() {
         try (PointerScope scope = new PointerScope()) {
-            double[] steps = g.get("step_model_t").data();
-            Tensor xt = t("step_x"), mix = t("step_pred_x0_noclip");
+            double[] steps = g.array("step_model_t").data();
+            Tensor xt = g.tensor("step_x"), mix = g.tensor("step_pred_x0_noclip");
             int per = (int) (xt.numel() / steps.length);
             double[] clip = new double[(int) xt.numel()], noclip = new double[(int) xt.numel()];
             for (int r = 0; r < steps.length; r++) {
@@ -74,8 +58,8 @@ class DualOutputDdimGoldenTest {
                 System.arraycopy(b, 0, noclip, r * per, per);
             }
             long[] shape = Tensors.shape(xt);
-            assertClose(Tensors.fromDoubles(clip, shape), "step_x_prev_clip", 1e-5);
-            assertClose(Tensors.fromDoubles(noclip, shape), "step_x_prev_noclip", 1e-5);
+            g.assertClose(Tensors.fromDoubles(clip, shape), "step_x_prev_clip", 1e-5);
+            g.assertClose(Tensors.fromDoubles(noclip, shape), "step_x_prev_noclip", 1e-5);
         }
     }
 
@@ -98,9 +82,9 @@ class DualOutputDdimGoldenTest {
             var denoiser = new PreconditionedDenoiser(cf, new VpPreconditioning(DDPM, 1),
                     new DualOutput(DualOutput.MixWeight.posteriorMean(DDPM)));
             double[] sigmas = new DiscreteSigmas(DDPM, DiscreteSigmas.Spacing.LEADING).sigmas(5);
-            Tensor start = t("loop_z").mul(new Scalar(Math.sqrt(1 + sigmas[0] * sigmas[0])));
+            Tensor start = g.tensor("loop_z").mul(new Scalar(Math.sqrt(1 + sigmas[0] * sigmas[0])));
             Tensor out = AncestralSampler.ddimClipped().sample(denoiser, start, sigmas, Conditioning.NONE, null, StepListener.NONE);
-            assertClose(out, "loop_out", 1e-5);
+            g.assertClose(out, "loop_out", 1e-5);
         }
     }
 }

@@ -2,11 +2,7 @@ package io.github.diffusion4j.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.diffusion4j.io.Npy;
-import io.github.diffusion4j.io.Npz;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
+import io.github.diffusion4j.testing.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,9 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * shared/golden/dual.npz, copied to test resources golden/dual.npz), T = 1000.
  */
 class OfficialRespacingGoldenTest {
-    static int[] golden(String name) throws Exception {
-        Map<String, Npy.Array> g = Npz.read(Path.of(OfficialRespacingGoldenTest.class.getResource("/golden/dual.npz").toURI()));
-        return Arrays.stream(g.get(name).data()).mapToInt(v -> (int) v).toArray();
+    static int[] golden(String name) {
+        return Golden.load("dual.npz").ints(name);
     }
 
     @ParameterizedTest
