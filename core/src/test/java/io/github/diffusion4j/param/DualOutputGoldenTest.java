@@ -1,7 +1,5 @@
 package io.github.diffusion4j.param;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;

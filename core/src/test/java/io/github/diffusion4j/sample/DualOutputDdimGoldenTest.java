@@ -1,7 +1,5 @@
 package io.github.diffusion4j.sample;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.github.diffusion4j.denoise.Backbone;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
