@@ -70,10 +70,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public long[] outputShape(long... in) {
-        if (in.length < 2 || in[1] != channels) {
-            throw new IllegalArgumentException("BatchNorm " + name + " expects [B, " + channels + ", …], got "
-                    + java.util.Arrays.toString(in));
-        }
+        Params.checkChannels("BatchNorm " + name, in, channels);
         return in.clone();
     }
 

@@ -59,10 +59,7 @@ public final class GroupNorm implements Layer {
 
     @Override
     public long[] outputShape(long... in) {
-        if (in.length < 2 || in[1] != channels) {
-            throw new IllegalArgumentException("GroupNorm " + name + " expects [B, " + channels + ", …], got "
-                    + java.util.Arrays.toString(in));
-        }
+        Params.checkChannels("GroupNorm " + name, in, channels);
         return in.clone();
     }
 

@@ -47,4 +47,11 @@ final class Params {
                     + (dim >= 0 ? " with " + size + " at dimension " + dim : "") + ", got " + Arrays.toString(shape));
         }
     }
+
+    /** Checks that {@code shape} is [B, {@code channels}, …] (the channel norms). */
+    static void checkChannels(String layer, long[] shape, int channels) {
+        if (shape.length < 2 || shape[1] != channels) {
+            throw new IllegalArgumentException(layer + " expects [B, " + channels + ", …], got " + Arrays.toString(shape));
+        }
+    }
 }
