@@ -319,19 +319,26 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--json")
         boolean json;
 
+        /**
+         * The two splits a floor compares: {@code emoji[:vendors][:labels]} → the same selection's train and
+         * test splits; {@code mnist} / {@code fashion-mnist} → {@code NAME:train} and {@code NAME:test}.
+         */
+        static String[] splits(String data) {
+            String base = data.contains(":") ? data.substring(0, data.indexOf(':')) : data;
+            if (base.equals("emoji")) {
+                String testRef = testSplitOf(data);
+                return new String[] {testRef.replace(":test:", ":train:"), testRef};
+            }
+            return new String[] {base + ":train", base + ":test"};
+        }
+
         @Override
         public Integer call() throws Exception {
             Engine.init();
             String base = data.contains(":") ? data.substring(0, data.indexOf(':')) : data;
-            String trainRef;
-            String testRef;
-            if (base.equals("emoji")) {
-                testRef = testSplitOf(data);
-                trainRef = testRef.replace(":test:", ":train:");
-            } else {
-                trainRef = base + ":train";
-                testRef = base + ":test";
-            }
+            String[] splits = splits(data);
+            String trainRef = splits[0];
+            String testRef = splits[1];
             try (FeatureNetwork net = featureNetwork(features, base)) {
                 ImageDataset train = datasetFor(net, trainRef, resolution);
                 ImageDataset test = datasetFor(net, testRef, resolution);

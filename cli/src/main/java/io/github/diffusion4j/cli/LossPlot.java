@@ -25,7 +25,11 @@ final class LossPlot {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String line : Files.readAllLines(stats)) {
             if (!line.isBlank()) {
-                rows.add(Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {}));
+                try {
+                    rows.add(Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {}));
+                } catch (tools.jackson.core.JacksonException torn) {
+                    // a line cut short by a killed run; the rows around it still plot
+                }
             }
         }
         plot(rows, "loss", "training loss", true, lossPng);

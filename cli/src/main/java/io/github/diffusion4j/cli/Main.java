@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The {@code d4j} command line: one subcommand per verb of product.md. */
 @Command(name = "d4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train, sample and evaluate image diffusion models on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, InfoCommand.class, DataCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, ExperimentCommand.class, InfoCommand.class, DataCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -15,8 +15,16 @@ final class Progress implements TrainListener, AutoCloseable {
     private final ProgressBar bar;
     private final boolean timed;
     private final long startNanos = System.nanoTime();
+    private final Suffix suffix;
 
-    Progress(String task, long start, long totalSteps, double minutes) {
+    /** More text after the bar's own, from the step and the current rate (an experiment's ETA). */
+    @FunctionalInterface
+    interface Suffix {
+        String after(long step, double imagesPerSecond);
+    }
+
+    Progress(String task, long start, long totalSteps, double minutes, Suffix suffix) {
+        this.suffix = suffix;
         boolean tty = System.console() != null;
         timed = minutes > 0;
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setStyle(ProgressBarStyle.ASCII)
@@ -35,7 +43,8 @@ final class Progress implements TrainListener, AutoCloseable {
     @Override
     public void onStep(long step, long totalSteps, double loss, double imagesPerSecond) {
         bar.stepTo(timed ? (System.nanoTime() - startNanos) / 1_000_000_000L : step);
-        bar.setExtraMessage(String.format(" | step %d  loss %.4f  %.0f img/s", step, loss, imagesPerSecond));
+        bar.setExtraMessage(String.format(" | step %d  loss %.4f  %.0f img/s", step, loss, imagesPerSecond)
+                + suffix.after(step, imagesPerSecond));
     }
 
     @Override

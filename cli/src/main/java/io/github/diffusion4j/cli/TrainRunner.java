@@ -29,6 +29,12 @@ final class TrainRunner {
     /** Trains (fresh when {@code resumeFrom} is empty) and returns the outcome; loss.png follows each checkpoint. */
     static Trainer.Outcome run(ExperimentConfig cfg, RunDirectory run, Optional<Path> resumeFrom, long totalSteps,
             double minutes) throws IOException {
+        return run(cfg, run, resumeFrom, totalSteps, minutes, cfg.name(), (step, rate) -> "");
+    }
+
+    /** As {@link #run(ExperimentConfig, RunDirectory, Optional, long, double)}, the bar titled {@code task} and extended by {@code suffix}. */
+    static Trainer.Outcome run(ExperimentConfig cfg, RunDirectory run, Optional<Path> resumeFrom, long totalSteps,
+            double minutes, String task, Progress.Suffix suffix) throws IOException {
         Engine.init();
         ImageDataset data = dataset(cfg);
         Network net = NetworkAssembly.build(cfg);
@@ -37,7 +43,7 @@ final class TrainRunner {
         try (Trainer trainer = resumeFrom.isPresent()
                 ? Trainer.resume(resumeFrom.get(), cfg, data, net, ema, run, listener)
                 : Trainer.start(cfg, data, net, ema, run, listener)) {
-            listener.progress = new Progress(cfg.name(), trainer.currentStep(), totalSteps, minutes);
+            listener.progress = new Progress(task, trainer.currentStep(), totalSteps, minutes, suffix);
             try (Progress p = listener.progress) {
                 return trainer.run(totalSteps, minutes);
             }

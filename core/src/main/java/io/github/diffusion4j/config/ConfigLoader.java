@@ -157,25 +157,50 @@ public final class ConfigLoader {
             throw new ConfigException("config '" + presetOrFile + "' is neither a preset (" + String.join(", ", PRESET_NAMES)
                     + ") nor a readable file");
         }
+        return readMapping(path, "config");
+    }
+
+    /**
+     * The YAML mapping in {@code path}: at most {@link #MAX_CONFIG_BYTES}, UTF-8, no aliases, no
+     * duplicate keys; {@code what} names the kind of file in errors ("config must be a YAML mapping").
+     */
+    private static JsonNode readMapping(Path path, String what) {
         String text;
         try {
             if (Files.size(path) > MAX_CONFIG_BYTES) {
-                throw new ConfigException(path + ": " + Files.size(path) + " bytes; a config is at most " + MAX_CONFIG_BYTES);
+                throw new ConfigException(path + ": " + Files.size(path) + " bytes; a " + what + " is at most " + MAX_CONFIG_BYTES);
             }
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new ConfigException(path + ": not UTF-8 text; save the config as UTF-8");
+            throw new ConfigException(path + ": not UTF-8 text; save the " + what + " as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }
         JsonNode node = readYaml(text, path.toString());
         if (!node.isObject()) {
-            throw new ConfigException(path + ": config must be a YAML mapping");
+            throw new ConfigException(path + ": " + what + " must be a YAML mapping");
         }
         return node;
+    }
+
+    /**
+     * Reads another kind of YAML file of the project (an experiment spec) as strictly as a config
+     * (size cap, UTF-8, no aliases or duplicate keys, unknown keys refused by name) and binds it to
+     * {@code type}; errors are one-line {@link ConfigException}s naming the file and the key.
+     */
+    public static <T> T bindFile(Path path, Class<T> type, String what) {
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException(path + ": no such " + what + " file");
+        }
+        JsonNode node = readMapping(path, what);
+        try {
+            return YAML.treeToValue(node, type);
+        } catch (JacksonException e) {
+            throw bindingError(e, path + ": ", what);
+        }
     }
 
     private static JsonNode readResource(String name) {
@@ -238,18 +263,25 @@ public final class ConfigLoader {
         try {
             c = form == Shorthand.class ? YAML.treeToValue(tree, Shorthand.class).resolve()
                     : YAML.treeToValue(tree, ExperimentConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException("unknown config key '" + path(e) + "'");
-        } catch (InvalidFormatException e) {
-            throw new ConfigException("config key '" + path(e) + "': '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName());
-        } catch (MismatchedInputException e) {
-            throw new ConfigException("config key '" + path(e) + "': wrong type (" + e.getOriginalMessage().split("\n")[0] + ")");
         } catch (JacksonException e) {
-            String key = path(e);
-            throw new ConfigException((key.isEmpty() ? "config: " : "config key '" + key + "': ") + oneLine(e));
+            throw bindingError(e, "", "config");
         }
         ConfigValidator.validate(c, form == Shorthand.class);
         return c;
+    }
+
+    /** A binding failure as one line naming the key of a {@code what} ("config", "experiment spec"), after {@code where} (a file, or ""). */
+    private static ConfigException bindingError(JacksonException e, String where, String what) {
+        String key = path(e);
+        if (e instanceof UnrecognizedPropertyException) {
+            return new ConfigException(where + "unknown " + what + " key '" + key + "'");
+        } else if (e instanceof InvalidFormatException f) {
+            return new ConfigException(where + what + " key '" + key + "': '" + f.getValue() + "' is not a valid "
+                    + f.getTargetType().getSimpleName());
+        } else if (e instanceof MismatchedInputException m) {
+            return new ConfigException(where + what + " key '" + key + "': wrong type (" + m.getOriginalMessage().split("\n")[0] + ")");
+        }
+        return new ConfigException(where + (key.isEmpty() ? what + ": " : what + " key '" + key + "': ") + oneLine(e));
     }
 
     private static String path(JacksonException e) {

@@ -112,8 +112,18 @@ public final class RunDirectory {
         append(stats(), JSON.writeValueAsString(row) + "\n");
     }
 
+    /** Appends {@code text}, on a new line when a killed writer left the file's last line unterminated. */
     private static void append(Path file, String text) {
         try {
+            if (Files.exists(file) && Files.size(file) > 0) {
+                try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+                    java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                    ch.read(last, ch.size() - 1);
+                    if (last.get(0) != '\n') {
+                        text = "\n" + text;
+                    }
+                }
+            }
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);

@@ -1,0 +1,82 @@
+package io.github.diffusion4j.cli;
+
+import io.github.diffusion4j.assemble.SamplerAssembly;
+import io.github.diffusion4j.experiment.ExperimentSpec;
+import io.github.diffusion4j.experiment.VariantPlan;
+import io.github.diffusion4j.sample.Churn;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The time left for a whole experiment: the GFLOPs still to do (training, checkpoint and protocol
+ * sampling, from the variants' analytic costs) over the throughput measured so far, training and
+ * sampling separately (sampling at the training throughput until one evaluation has been timed).
+ */
+final class ExperimentEta {
+    private final ExperimentSpec.Protocol protocol;
+    private final List<VariantPlan> plans;
+    private final Map<String, Long> stepsDone = new HashMap<>();
+    private final Set<String> measured = new HashSet<>();
+    private double trainGflopPerSecond = Double.NaN;
+    private double sampleGflopPerSecond = Double.NaN;
+
+    ExperimentEta(ExperimentSpec.Protocol protocol, List<VariantPlan> plans) {
+        this.protocol = protocol;
+        this.plans = plans;
+    }
+
+    /** Variant {@code p} is trained up to {@code step}. */
+    void trained(VariantPlan p, long step) {
+        stepsDone.put(p.name(), step);
+    }
+
+    /** Variant {@code p} is training at {@code step} at {@code imagesPerSecond}. */
+    void training(VariantPlan p, long step, double imagesPerSecond) {
+        stepsDone.put(p.name(), step);
+        if (imagesPerSecond > 0 && Double.isFinite(imagesPerSecond)) {
+            trainGflopPerSecond = imagesPerSecond * p.trainGflopPerImage();
+        }
+    }
+
+    /** Protocol point {@code point} of {@code p} is measured (in {@code seconds} of sampling; NaN: measured earlier). */
+    void evaluated(VariantPlan p, ExperimentSpec.Point point, double seconds) {
+        measured.add(p.name() + "/" + point.key());
+        if (seconds > 0) {
+            sampleGflopPerSecond = samplingGflop(p, point) / seconds;
+        }
+    }
+
+    /** The time left, as "12 min", or "unknown" before any throughput is measured. */
+    String remaining() {
+        double trainWork = 0;
+        double sampleWork = 0;
+        ExperimentSpec.Point first = protocol.points().get(0);
+        for (VariantPlan p : plans) {
+            long left = p.steps() - stepsDone.getOrDefault(p.name(), 0L);
+            trainWork += left * (double) p.config().training().batch() * p.trainGflopPerImage();
+            double fractionLeft = (double) left / p.steps();
+            int checkpoints = (int) Math.ceil((double) p.steps() / p.config().training().checkpointEvery());
+            sampleWork += fractionLeft * checkpoints * samplingGflop(p, first) * protocol.duringTraining() / protocol.n();
+            for (ExperimentSpec.Point point : protocol.points()) {
+                if (!measured.contains(p.name() + "/" + point.key())) {
+                    sampleWork += samplingGflop(p, point);
+                }
+            }
+        }
+        if (Double.isNaN(trainGflopPerSecond) && trainWork > 0 || Double.isNaN(trainGflopPerSecond) && Double.isNaN(sampleGflopPerSecond)) {
+            return trainWork + sampleWork == 0 ? "0 min" : "unknown (no throughput measured yet)";
+        }
+        double sampleRate = Double.isNaN(sampleGflopPerSecond) ? trainGflopPerSecond : sampleGflopPerSecond;
+        double seconds = (trainWork > 0 ? trainWork / trainGflopPerSecond : 0) + sampleWork / sampleRate;
+        return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
+    }
+
+    /** GFLOPs of the protocol's n samples of {@code p} at {@code point} (×2 under guidance). */
+    private double samplingGflop(VariantPlan p, ExperimentSpec.Point point) {
+        int nfe = SamplerAssembly.sampler(point.sampler(), Churn.NONE).evaluations(point.steps());
+        return protocol.n() * nfe * (protocol.guidance() == 1.0 ? 1 : 2) * p.forwardGflop();
+    }
+}

@@ -1,0 +1,432 @@
+package io.github.diffusion4j.cli;
+
+import io.github.diffusion4j.assemble.SamplerAssembly;
+import io.github.diffusion4j.config.ConfigException;
+import io.github.diffusion4j.config.ConfigLoader;
+import io.github.diffusion4j.config.ExperimentConfig;
+import io.github.diffusion4j.data.DataCache;
+import io.github.diffusion4j.data.Datasets;
+import io.github.diffusion4j.data.ImageDataset;
+import io.github.diffusion4j.eval.Evaluator;
+import io.github.diffusion4j.eval.Evaluator.Measured;
+import io.github.diffusion4j.eval.features.FeatureNetwork;
+import io.github.diffusion4j.experiment.ExperimentSpec;
+import io.github.diffusion4j.experiment.ExperimentSpec.Point;
+import io.github.diffusion4j.experiment.VariantPlan;
+import io.github.diffusion4j.experiment.VariantResult;
+import io.github.diffusion4j.io.AtomicFiles;
+import io.github.diffusion4j.io.ImageGrid;
+import io.github.diffusion4j.io.SafetensorsFile;
+import io.github.diffusion4j.train.Checkpoint;
+import io.github.diffusion4j.train.RunDirectory;
+import io.github.diffusion4j.train.TrainState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Runs an {@link ExperimentSpec} into its output directory, resumably: a variant whose training
+ * state reached its steps is not retrained, an interrupted one resumes from its newest state (bit
+ * for bit, so the numbers equal an uninterrupted run's), and a measured protocol point is not
+ * measured again. Everything the report needs is written under {@code variants/}; checkpoints go
+ * to {@code runs/} (ignored by git).
+ */
+final class ExperimentRunner {
+    private static final EnumSet<Evaluator.Metric> METRICS = EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID,
+            Evaluator.Metric.PR, Evaluator.Metric.ACC);
+
+    private final ExperimentSpec spec;
+    private final Path specFile;
+    private final Path out;
+    private final List<VariantPlan> plans;
+    private final ExperimentEta eta;
+    private FeatureNetwork features;
+    private Measured reference;
+    private ImageDataset referenceData;
+
+    ExperimentRunner(ExperimentSpec spec, Path specFile, Path out, List<VariantPlan> plans) {
+        this.spec = spec;
+        this.specFile = specFile;
+        this.out = out;
+        this.plans = plans;
+        this.eta = new ExperimentEta(spec.evaluation(), plans);
+    }
+
+    /** The default output directory: {@code NAME/} beside the spec file. */
+    static Path defaultOut(Path specFile, ExperimentSpec spec) {
+        Path parent = specFile.toAbsolutePath().getParent();
+        return parent.resolve(spec.name());
+    }
+
+    /** Trains, evaluates and reports every variant; returns the report's directory. */
+    Path run() throws Exception {
+        Files.createDirectories(out.resolve("variants"));
+        Files.createDirectories(out.resolve("runs"));
+        writeIfChanged(out.resolve(".gitignore"), "# checkpoints and training states (large); the report needs only variants/\nruns/\n");
+        writeIfChanged(out.resolve("spec.yaml"), Files.readString(specFile, StandardCharsets.UTF_8));
+        for (VariantPlan p : plans) {
+            checkUnchanged(p);
+        }
+        try {
+            for (int i = 0; i < plans.size(); i++) {
+                runVariant(i, plans.get(i));
+            }
+            floor();
+        } finally {
+            if (features != null) {
+                features.close();
+            }
+        }
+        ExperimentReport.write(out);
+        return out;
+    }
+
+    /** Refuses to mix results of different configs under one variant name: a spec edited after training started. */
+    private void checkUnchanged(VariantPlan p) throws IOException {
+        Path stored = variantFile(p, ".yaml");
+        String yaml = ConfigLoader.toYaml(p.config());
+        if (Files.exists(stored) && !Files.readString(stored, StandardCharsets.UTF_8).equals(yaml)) {
+            throw new ConfigException("variant '" + p.name() + "' changed since it was trained (" + stored + " differs from the spec's"
+                    + " resolved config); give it a new name, or delete " + variantFile(p, ".*") + " and " + runDir(p) + " to retrain it");
+        }
+        writeIfChanged(stored, yaml);
+    }
+
+    private void runVariant(int index, VariantPlan p) throws Exception {
+        String tag = String.format("[%d/%d %s]", index + 1, plans.size(), p.name());
+        RunDirectory run = openRun(p);
+        Optional<Path> state = run.latestState();
+        long done = state.isPresent() ? stepOf(state.get()) : 0;
+        eta.trained(p, done);
+        if (done < p.steps()) {
+            System.err.printf("%s %straining %,d steps (%,d images, %.3f GFLOP/image); experiment ETA %s%n", tag,
+                    done > 0 ? "resuming at step " + done + ": " : "", p.steps(), p.images(), p.trainGflopPerImage(), eta.remaining());
+            if (state.isEmpty()) {
+                clearPartialStart(run);
+            }
+            TrainRunner.run(p.config(), run, state, p.steps(), 0, spec.name() + " " + tag,
+                    (step, rate) -> {
+                        eta.training(p, step, rate);
+                        return "  | experiment ETA " + eta.remaining();
+                    });
+            eta.trained(p, p.steps());
+        }
+        boolean trainedNow = done < p.steps();
+        VariantResult result = trainingResult(p, run);
+        if (trainedNow || result.machine() == null) {
+            result = result.on(machine());
+        }
+        save(p, result);
+        Checkpoint ck = null;
+        for (Point point : spec.evaluation().points()) {
+            if (result.at(point).isPresent()) {
+                eta.evaluated(p, point, Double.NaN);
+                continue;
+            }
+            if (ck == null) {
+                ck = Checkpoint.load(run.path());
+            }
+            System.err.printf("%s evaluating %s at %d steps, n = %d; experiment ETA %s%n", tag, point.sampler(), point.steps(),
+                    spec.evaluation().n(), eta.remaining());
+            VariantResult.Evaluation e = evaluate(ck, p, point, tag);
+            result = result.with(e).on(machine());
+            save(p, result);
+            eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
+        }
+        Path strip = variantFile(p, "-samples.png");
+        if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
+            writeStrip(ck != null ? ck : Checkpoint.load(run.path()), p, strip);
+        }
+    }
+
+    /** This machine in a few words: CPU model, cores, widest vector extension, native bf16 or not (from /proc/cpuinfo). */
+    static String machine() {
+        String model = "unknown CPU";
+        String flags = "";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown CPU")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                } else if (line.startsWith("flags") && flags.isEmpty()) {
+                    flags = " " + line.substring(line.indexOf(':') + 1).strip() + " ";
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // not Linux: the model stays unknown
+        }
+        String all = flags;
+        String vector = all.contains(" avx512f ") ? "AVX-512" : all.contains(" avx2 ") ? "AVX2, no AVX-512" : "no AVX2";
+        boolean bf16 = io.github.diffusion4j.engine.Precision.NATIVE_BF16_FLAGS.stream().anyMatch(f -> all.contains(" " + f + " "));
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + vector + ", " + (bf16 ? "native bf16" : "no native bf16");
+    }
+
+    /** The run directory of {@code p} ({@code runs/NAME}), created when absent. */
+    private RunDirectory openRun(VariantPlan p) throws IOException {
+        Path dir = runDir(p);
+        Files.createDirectories(dir);
+        return RunDirectory.open(dir);
+    }
+
+    private Path runDir(VariantPlan p) {
+        return out.resolve("runs").resolve(p.name());
+    }
+
+    private Path variantFile(VariantPlan p, String suffix) {
+        return out.resolve("variants").resolve(p.name() + suffix);
+    }
+
+    /** Removes what a run killed before its first checkpoint left (log, stats rows, grids), so the fresh start's files are its own. */
+    private static void clearPartialStart(RunDirectory run) throws IOException {
+        try (Stream<Path> files = Files.list(run.path())) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static long stepOf(Path state) throws IOException {
+        try (SafetensorsFile f = SafetensorsFile.open(state)) {
+            return TrainState.read(f).step();
+        }
+    }
+
+    /**
+     * The variant's training as measured: the logged rows of stats.jsonl (a row repeated by a resumed
+     * run counts once, the later one), img/s as their median, and the checkpoint curve; a checkpoint
+     * whose evaluation a kill interrupted is evaluated here from its EMA file, as the trainer would have.
+     */
+    private VariantResult trainingResult(VariantPlan p, RunDirectory run) throws Exception {
+        Map<Long, Map<String, Object>> losses = new TreeMap<>();
+        Map<Long, Map<String, Object>> evals = new TreeMap<>();
+        if (Files.exists(run.stats())) {
+            for (String line : Files.readAllLines(run.stats(), StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> row;
+                try {
+                    row = Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {});
+                } catch (tools.jackson.core.JacksonException torn) {
+                    continue; // the last line of a run killed mid-write
+                }
+                if (!(row.get("step") instanceof Number s)) {
+                    continue;
+                }
+                (row.containsKey("fd") ? evals : losses).put(s.longValue(), row);
+            }
+        }
+        double[] rates = losses.values().stream().filter(r -> r.get("imgPerSec") instanceof Number)
+                .mapToDouble(r -> ((Number) r.get("imgPerSec")).doubleValue()).sorted().toArray();
+        double rate = rates.length == 0 ? Double.NaN : rates.length % 2 == 1 ? rates[rates.length / 2]
+                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+        List<VariantResult.CurvePoint> curve = new ArrayList<>();
+        if (spec.evaluation().duringTraining() > 0) {
+            for (Path ema : emaFiles(run)) {
+                long step;
+                try (SafetensorsFile f = SafetensorsFile.open(ema)) {
+                    step = Long.parseLong(f.metadata().get("step"));
+                }
+                if (!evals.containsKey(step)) {
+                    Map<String, Object> row = evaluateCheckpoint(p, ema, step);
+                    run.appendStats(row);
+                    evals.put(step, row);
+                }
+            }
+            for (Map<String, Object> row : evals.values()) {
+                curve.add(new VariantResult.CurvePoint(((Number) row.get("step")).longValue(), number(row, "kimg"), number(row, "fd"),
+                        number(row, "kid"), row.get("labelAccuracy") instanceof Number a ? a.doubleValue() : null));
+            }
+        }
+        VariantResult previous = readResult(p);
+        List<VariantResult.Evaluation> measured = previous == null ? List.of() : previous.evaluations();
+        return new VariantResult(p.name(), p.description(), p.overrides(), p.parameters(), p.forwardGflop(), p.trainGflopPerImage(),
+                p.steps(), p.config().training().batch(), p.images(), rate, curve, measured, previous == null ? null : previous.machine());
+    }
+
+    private static double number(Map<String, Object> row, String key) {
+        return row.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static List<Path> emaFiles(RunDirectory run) throws IOException {
+        try (Stream<Path> files = Files.list(run.path())) {
+            return files.filter(f -> f.getFileName().toString().matches("ema-\\d+\\.safetensors"))
+                    .sorted(Comparator.comparing(f -> f.getFileName().toString())).toList();
+        }
+    }
+
+    /** The trainer's checkpoint evaluation of {@code ema} (duringTraining samples, the first point), for a row a kill lost. */
+    private Map<String, Object> evaluateCheckpoint(VariantPlan p, Path ema, long step) throws Exception {
+        System.err.printf("[%s] evaluating the checkpoint at step %d, whose evaluation was interrupted%n", p.name(), step);
+        Checkpoint ck = Checkpoint.load(ema);
+        try (PointerScope scope = new PointerScope()) {
+            ExperimentConfig cfg = p.config();
+            var gen = SamplerAssembly.generator(ck.denoiser(), cfg);
+            int n = cfg.evaluation().n();
+            Measured real = Evaluator.ofDataset(featureNetwork(), referenceData(), Math.min(n, referenceData().size()), 0);
+            Measured m = Evaluator.ofSamples(featureNetwork(), gen, LongStream.range(0, n).toArray(), cfg.training().batch(),
+                    referenceData().classNames());
+            Map<String, Object> row = new LinkedHashMap<>();
+            long images;
+            try (SafetensorsFile f = SafetensorsFile.open(ema)) {
+                images = Long.parseLong(f.metadata().get("imagesSeen"));
+            }
+            row.put("step", step);
+            row.put("kimg", images / 1000.0);
+            row.putAll(Evaluator.compare(real, m, EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID, Evaluator.Metric.ACC), null));
+            return row;
+        }
+    }
+
+    /** One protocol point: n samples of seeds 0..n−1, timed (sampling only), through the feature network against n reference images. */
+    private VariantResult.Evaluation evaluate(Checkpoint ck, VariantPlan p, Point point, String tag) throws Exception {
+        ExperimentSpec.Protocol proto = spec.evaluation();
+        ExperimentConfig cfg = p.config();
+        var sampling = SamplerAssembly.overridden(cfg.sampling(), point.sampler(), point.steps(), proto.guidance());
+        var gen = SamplerAssembly.generator(ck.denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), cfg.model().classes());
+        int nfe = SamplerAssembly.sampler(sampling).evaluations(point.steps()) * (proto.guidance() == 1.0 ? 1 : 2);
+        long[] seeds = LongStream.range(0, proto.n()).toArray();
+        Measured real = reference();
+        long[] lastStep = new long[1];
+        Measured m;
+        long t0;
+        try (PointerScope scope = new PointerScope();
+                Work work = Work.start(tag + " sampling " + proto.n() + " images", proto.n(), "steps")) {
+            var counting = work.samplerSteps(Work.batches(proto.n(), proto.batch()));
+            t0 = System.nanoTime();
+            m = Evaluator.ofSamples(featureNetwork(), gen, seeds, proto.batch(), referenceData().classNames(), (step, steps, s, sn, x, d) -> {
+                counting.onStep(step, steps, s, sn, x, d);
+                lastStep[0] = System.nanoTime();
+            });
+        }
+        double seconds = (lastStep[0] - t0) / 1e9;
+        Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
+        return new VariantResult.Evaluation(point.sampler(), point.steps(), nfe, nfe * p.forwardGflop(), seconds / proto.n(), proto.n(),
+                (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
+                r.get("labelAccuracy") instanceof Double a ? a : null);
+    }
+
+    /** The montage row of {@code p}: seeds 0..k−1 at the protocol's first point, one strip. */
+    private void writeStrip(Checkpoint ck, VariantPlan p, Path strip) {
+        ExperimentSpec.Protocol proto = spec.evaluation();
+        Point first = proto.points().get(0);
+        ExperimentConfig cfg = p.config();
+        var sampling = SamplerAssembly.overridden(cfg.sampling(), first.sampler(), first.steps(), proto.guidance());
+        long[] shape = SamplerAssembly.sampleShape(cfg.data());
+        var gen = SamplerAssembly.generator(ck.denoiser(), sampling, shape, cfg.model().classes());
+        int k = proto.montage();
+        double[][] images = new double[k][];
+        try (PointerScope scope = new PointerScope(); var guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            gen.generate(LongStream.range(0, k).toArray(), Math.min(k, proto.batch()), io.github.diffusion4j.sample.StepListener.NONE,
+                    (seed, values) -> images[(int) seed] = values);
+        }
+        ImageGrid.writePng(ImageGrid.grid(images, (int) shape[0], (int) shape[1], (int) shape[2], k), strip);
+    }
+
+    /** The real-versus-real floor at the protocol's n (train split against test split), computed once and kept in floor.json. */
+    private void floor() throws Exception {
+        Path file = out.resolve("variants").resolve("floor.json");
+        ExperimentConfig cfg = plans.get(0).config();
+        String data = cfg.data().dataset();
+        String base = data.contains(":") ? data.substring(0, data.indexOf(':')) : data;
+        if (!List.of("mnist", "fashion-mnist", "emoji").contains(base)) {
+            Files.deleteIfExists(file);
+            System.err.println("floor: " + data + " has no train and test splits to compare; the report has no floor row");
+            return;
+        }
+        String[] splits = EvalCommand.Floor.splits(data);
+        int n = spec.evaluation().n();
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("train", splits[0]);
+        key.put("test", splits[1]);
+        key.put("resolution", cfg.data().resolution());
+        key.put("features", featureName());
+        key.put("nAsked", n);
+        if (Files.exists(file)) {
+            Map<String, Object> stored = Json.MAPPER.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() {});
+            if (key.entrySet().stream().allMatch(e -> e.getValue().equals(stored.get(e.getKey())))) {
+                return; // measured before, for the same data, features and n
+            }
+        }
+        System.err.printf("floor: %s against %s at n = %d%n", splits[0], splits[1], n);
+        boolean gray = cfg.data().channels() == 1;
+        ImageDataset train = Datasets.resolve(splits[0], cfg.data().resolution(), gray, DataCache.defaultDir());
+        ImageDataset test = Datasets.resolve(splits[1], cfg.data().resolution(), gray, DataCache.defaultDir());
+        int m = Math.min(n, Math.min(train.size(), test.size()));
+        Measured a = Evaluator.ofDataset(featureNetwork(), train, m, 1);
+        Measured b = Evaluator.ofDataset(featureNetwork(), test, m, 2);
+        Map<String, Object> row = new LinkedHashMap<>(key);
+        row.putAll(Evaluator.compare(b, a, EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID, Evaluator.Metric.PR), null));
+        write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(row));
+    }
+
+    private String featureName() {
+        String f = spec.evaluation().features();
+        if (!f.isBlank()) {
+            return f;
+        }
+        String d = plans.get(0).config().data().dataset();
+        return (d.contains(":") ? d.substring(0, d.indexOf(':')) : d) + "-v1";
+    }
+
+    private FeatureNetwork featureNetwork() throws Exception {
+        if (features == null) {
+            features = EvalCommand.featureNetwork(featureName(), plans.get(0).config().data().dataset());
+        }
+        return features;
+    }
+
+    private ImageDataset referenceData() {
+        if (referenceData == null) {
+            ExperimentConfig cfg = plans.get(0).config();
+            String ref = !spec.evaluation().reference().isBlank() ? spec.evaluation().reference() : Datasets.testSplitOf(cfg.data().dataset());
+            referenceData = Datasets.resolve(ref, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());
+        }
+        return referenceData;
+    }
+
+    /** The protocol's n reference images and their features (seed 0, as {@code d4j eval}), once per invocation. */
+    private Measured reference() throws Exception {
+        if (reference == null) {
+            ImageDataset data = referenceData();
+            int n = Math.min(spec.evaluation().n(), data.size());
+            try (Work work = Work.start("features of " + n + " reference images", n, "img")) {
+                reference = Evaluator.ofDataset(featureNetwork(), data, n, 0, work::stepTo);
+            }
+        }
+        return reference;
+    }
+
+    private VariantResult readResult(VariantPlan p) throws IOException {
+        Path file = variantFile(p, ".json");
+        return Files.exists(file) ? Json.MAPPER.readValue(Files.readString(file), VariantResult.class) : null;
+    }
+
+    private void save(VariantPlan p, VariantResult r) throws IOException {
+        write(variantFile(p, ".json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        AtomicFiles.write(file, (channel, o) -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void writeIfChanged(Path file, String text) throws IOException {
+        if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+            write(file, text);
+        }
+    }
+}

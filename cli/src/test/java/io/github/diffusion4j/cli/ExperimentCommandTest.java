@@ -1,0 +1,125 @@
+package io.github.diffusion4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.diffusion4j.experiment.VariantResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code d4j experiment run / report} end to end on a tiny image folder: results, resume after a kill, refusal of an edited spec. */
+class ExperimentCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path spec(Path data, String extraVariantSet) throws Exception {
+        String yaml = "name: tiny\n"
+                + "description: two tiny U-Nets\n"
+                + "base: mnist-unet\n"
+                + "set: [data.dataset=" + data + ", data.resolution=28, data.channels=1, model.classes=2, model.baseChannels=8,"
+                + " \"model.channelMult=[1, 2]\", model.numResBlocks=1, \"model.attentionResolutions=[]\", training.batch=4,"
+                + " training.logEvery=1]\n"
+                + "budget: {images: 24, checkpoints: 2}\n"
+                + "variants:\n"
+                + "  - {name: c8}\n"
+                + "  - {name: c12, set: [model.baseChannels=12" + extraVariantSet + "]}\n"
+                + "evaluation: {n: 8, duringTraining: 4, batch: 4, montage: 3, features: mnist-v1,"
+                + " samplers: [{sampler: dpmpp_2m, steps: [2, 3]}]}\n";
+        Path f = dir.resolve("tiny.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private static VariantResult result(Path out, String variant) throws Exception {
+        return Json.MAPPER.readValue(Files.readString(out.resolve("variants").resolve(variant + ".json")), VariantResult.class);
+    }
+
+    /** The measured numbers of a result, without the timings and the machine. */
+    private static String numbers(VariantResult r) {
+        StringBuilder sb = new StringBuilder(r.name() + " " + r.parameters() + " " + r.steps() + " " + r.imagesSeen());
+        r.curve().forEach(c -> sb.append(" curve ").append(c.step()).append(':').append(c.fd()).append('/').append(c.kid()));
+        r.evaluations().forEach(e -> sb.append(" eval ").append(e.sampler()).append(e.steps()).append(':').append(e.nfe()).append(' ')
+                .append(e.fd()).append(' ').append(e.kid()).append(' ').append(e.precision()).append(' ').append(e.recall()));
+        return sb.toString();
+    }
+
+    @Test
+    void runsEveryVariantReportsAndResumesWithoutRetraining() throws Exception {
+        Path data = TinyRuns.imageFolder(dir);
+        Path specFile = spec(data, "");
+        Path a = dir.resolve("a");
+
+        Cli.Result dry = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("c8", "c12", "dpmpp_2m-2", "dpmpp_2m-3");
+        assertThat(a).doesNotExist();
+
+        Cli.Result run = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        for (String f : new String[] {"results.md", "results.json", "fd-vs-images.png", "fd-vs-cost.png", "fd-vs-nfe.png", "montage.png",
+                ".gitignore", "spec.yaml"}) {
+            assertThat(a.resolve(f)).as(f).exists();
+        }
+        VariantResult c8 = result(a, "c8");
+        assertThat(c8.steps()).isEqualTo(6);
+        assertThat(c8.imagesSeen()).isEqualTo(24);
+        assertThat(c8.evaluations()).extracting(VariantResult.Evaluation::nfe).containsExactly(2, 3);
+        assertThat(c8.curve()).extracting(VariantResult.CurvePoint::step).containsExactly(3L, 6L);
+        assertThat(result(a, "c12").parameters()).isGreaterThan(c8.parameters());
+        String md = Files.readString(a.resolve("results.md"));
+        assertThat(md).contains("| c8 |", "| c12 |", "dpmpp_2m, 3 (3)", "No real-versus-real floor");
+
+        // a second run trains and measures nothing again
+        Path state = a.resolve("runs/c8/state-000000.safetensors");
+        FileTime before = Files.getLastModifiedTime(state);
+        Cli.Result again = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("training", "evaluating");
+        assertThat(Files.getLastModifiedTime(state)).isEqualTo(before);
+        assertThat(numbers(result(a, "c8"))).isEqualTo(numbers(c8));
+
+        // the report is rebuilt from disk alone
+        Files.delete(a.resolve("results.md"));
+        Cli.Result report = Cli.run("experiment", "report", a.toString());
+        assertThat(report.code()).as(report.err()).isZero();
+        assertThat(Files.readString(a.resolve("results.md"))).isEqualTo(md);
+
+        // what a kill leaves: c8 trained half way (its state at step 3), a repeated and a torn stats row, nothing measured
+        Path b = dir.resolve("b");
+        Files.createDirectories(b.resolve("runs"));
+        Cli.Result half = Cli.run("train", "--config", a.resolve("variants/c8.yaml").toString(), "--steps", "3", "--out",
+                dir.resolve("half").toString());
+        assertThat(half.code()).as(half.err()).isZero();
+        Path halfRun;
+        try (Stream<Path> runs = Files.list(dir.resolve("half"))) {
+            halfRun = runs.findFirst().orElseThrow();
+        }
+        Files.move(halfRun, b.resolve("runs/c8"));
+        Path stats = b.resolve("runs/c8/stats.jsonl");
+        String rows = Files.readString(stats);
+        Files.writeString(stats, rows.lines().filter(l -> l.contains("\"loss\"")).reduce((x, y) -> y).orElseThrow() + "\n{\"step\": 4, \"lo",
+                StandardOpenOption.APPEND);
+        Cli.Result resumed = Cli.run("experiment", "run", specFile.toString(), "--out", b.toString());
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("[1/2 c8] resuming at step 3");
+        assertThat(numbers(result(b, "c8"))).isEqualTo(numbers(c8));
+        assertThat(numbers(result(b, "c12"))).isEqualTo(numbers(result(a, "c12")));
+
+        // results of one config are never mixed with another's under the same variant name
+        spec(data, ", training.lr=0.0005");
+        Cli.Result edited = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(edited.code()).as(edited.err()).isEqualTo(2);
+        assertThat(edited.err()).contains("variant 'c12' changed since it was trained").doesNotContain("Exception");
+    }
+
+    @Test
+    void reportOfADirectoryThatIsNoExperimentIsAUserError() {
+        Cli.Result r = Cli.run("experiment", "report", dir.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not an experiment directory");
+    }
+}
