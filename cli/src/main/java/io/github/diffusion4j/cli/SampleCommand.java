@@ -4,13 +4,16 @@ import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.io.ImageGrid;
+import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.sample.Generator;
+import io.github.diffusion4j.sample.MixingWeightRecorder;
 import io.github.diffusion4j.sample.Samplers;
 import io.github.diffusion4j.sample.StepListener;
 import io.github.diffusion4j.train.Checkpoint;
 import io.github.diffusion4j.train.SampleGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +57,21 @@ final class SampleCommand implements Callable<Integer> {
             description = "Arithmetic of the network (default: the config's training.precision; auto = bf16 only on a CPU with native bf16).")
     String precision;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    @Option(names = "--json", description = "Print one JSON object on stdout (for a dual-output checkpoint with the mean mixing weight s of every step).")
     boolean json;
+
+    @Option(names = "--mix-map", paramLabel = "FILE.png",
+            description = "Dual-output checkpoints only: write the per-pixel mixing weight s = sigmoid(r) of the first "
+                    + MIX_MAP_ROWS + " seeds, one row per seed, one column per --mix-steps step and a last column with the sample; "
+                    + MixMap.MAPPING + ".")
+    Path mixMap;
+
+    @Option(names = "--mix-steps", paramLabel = "LIST",
+            description = "Sampler steps (0 = the first, at sigma_max) the --mix-map shows, e.g. 0,5,17 (default: 4 evenly spaced, first and last included).")
+    String mixSteps;
+
+    /** Most seeds (rows) a --mix-map shows. */
+    static final int MIX_MAP_ROWS = 8;
 
     @Override
     public Integer call() throws Exception {
@@ -72,9 +88,18 @@ final class SampleCommand implements Callable<Integer> {
             throw new UserException("--guidance must be a finite number >= 0 (1 = no guidance), got " + guidance);
         }
         checkPrecision(precision);
+        if (mixSteps != null && mixMap == null) {
+            throw new UserException("--mix-steps needs --mix-map");
+        }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
         Checkpoint ck = Checkpoint.load(checkpoint, precision);
+        boolean dual = ck.denoiser().parametrisation() instanceof DualOutput;
+        if (mixMap != null && !dual) {
+            throw new UserException("--mix-map needs a dual-output checkpoint (diffusion.parametrisation: dual), but " + ck.file()
+                    + " uses " + ck.denoiser().parametrisation());
+        }
+        int[] mapSteps = mixMap == null ? new int[0] : mixSteps(mixSteps, steps != null ? steps : ck.config().sampling().steps());
         System.err.println(ck.precision().reason());
         var cfg = ck.config();
         int classes = cfg.model().classes();
@@ -87,16 +112,26 @@ final class SampleCommand implements Callable<Integer> {
         }
         SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w);
         long[] shape = SamplerAssembly.sampleShape(cfg.data());
-        Generator g = SamplerAssembly.generator(ck.denoiser(), sampling, shape, classes);
+        int mapRows = Math.min(MIX_MAP_ROWS, seedList.length);
+        MixingWeightRecorder mixing = dual && (json || mixMap != null) ? new MixingWeightRecorder(ck.denoiser(), mapRows, mapSteps) : null;
+        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, shape, classes);
+        if (mixing != null && g.sigmas().length - 1 != sampling.steps()) {
+            throw new IllegalStateException("a grid of " + sampling.steps() + " steps has " + g.sigmas().length + " levels");
+        }
         if (classLabel != null) {
             g = g.withLabels(seed -> classLabel);
         }
         Map<Long, double[]> images = new TreeMap<>();
         List<String> files = new ArrayList<>();
+        double[][] firstSamples = new double[mapRows][];
         long t0 = System.nanoTime();
         try (NoGradGuard guard = new NoGradGuard();
                 Work work = Work.start("sampling " + seedList.length + " images", seedList.length, "steps")) {
-            g.generate(seedList, batch, work.samplerSteps(Work.batches(seedList.length, batch)), (seed, values) -> {
+            StepListener progress = work.samplerSteps(Work.batches(seedList.length, batch));
+            g.generate(seedList, batch, mixing == null ? progress : mixing.listener(progress), (seed, values) -> {
+                if (files.size() < mapRows) {
+                    firstSamples[files.size()] = values; // the sink sees the seeds in order, as the recorder numbers its rows
+                }
                 Path file = outDir.resolve(String.format("seed-%06d.png", seed));
                 ImageGrid.writePng(ImageGrid.image(values, (int) shape[0], (int) shape[1], (int) shape[2]), file);
                 files.add(file.toString());
@@ -110,6 +145,15 @@ final class SampleCommand implements Callable<Integer> {
             double[][] all = images.values().toArray(new double[0][]);
             ImageGrid.writePng(ImageGrid.grid(all, (int) shape[0], (int) shape[1], (int) shape[2], SampleGrid.columns(all.length)), grid);
         }
+        if (mixMap != null) {
+            double[][][] maps = new double[mapRows][mapSteps.length][];
+            for (int r = 0; r < mapRows; r++) {
+                for (int c = 0; c < mapSteps.length; c++) {
+                    maps[r][c] = mixing.map(r, mapSteps[c]);
+                }
+            }
+            ImageGrid.writePng(MixMap.image(maps, firstSamples, (int) shape[0], (int) shape[1], (int) shape[2]), mixMap);
+        }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("checkpoint", ck.file().toString());
@@ -119,11 +163,54 @@ final class SampleCommand implements Callable<Integer> {
             out.put("images", files);
             out.put("grid", grid == null ? null : grid.toString());
             out.put("seconds", seconds);
+            out.put("mixingWeight", mixing == null ? null : mixing.means());
+            out.put("mixMap", mixMap == null ? null : mixMapJson(mixMap, seedList, mapRows, mapSteps, mixing));
             Json.print(out);
         } else {
-            System.err.printf("wrote %d images to %s in %.1f s%s%n", files.size(), outDir, seconds, grid == null ? "" : " and the grid " + grid);
+            System.err.printf("wrote %d images to %s in %.1f s%s%s%n", files.size(), outDir, seconds, grid == null ? "" : " and the grid " + grid,
+                    mixMap == null ? "" : " and the mixing-weight map " + mixMap);
         }
         return 0;
+    }
+
+    /**
+     * The steps a --mix-map shows: {@code text} (comma-separated, 0-based, each below {@code steps}),
+     * or by default 4 evenly spaced steps round(k(N−1)/3), k = 0..3, first and last included.
+     */
+    static int[] mixSteps(String text, int steps) {
+        if (text == null) {
+            return java.util.stream.IntStream.rangeClosed(0, 3).map(k -> (int) Math.round(k * (steps - 1) / 3.0)).distinct().toArray();
+        }
+        String[] parts = text.split(",", -1);
+        int[] out = new int[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            String p = parts[k].trim();
+            try {
+                out[k] = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                throw new UserException("--mix-steps: '" + Text.escape(p) + "' is not a step number (expected e.g. 0,5,17)");
+            }
+            if (out[k] < 0 || out[k] >= steps) {
+                throw new UserException("--mix-steps: step " + out[k] + " is outside 0.." + (steps - 1) + " (the sampler takes " + steps + " steps)");
+            }
+        }
+        return out;
+    }
+
+    /** The --mix-map entry of the JSON output: the file, its rows' seeds, its columns' steps and σ, and the grey mapping. */
+    private static Map<String, Object> mixMapJson(Path file, long[] seedList, int rows, int[] mapSteps, MixingWeightRecorder mixing) {
+        Map<Integer, Double> sigmaOf = new TreeMap<>();
+        for (MixingWeightRecorder.StepMean m : mixing.means()) {
+            sigmaOf.put(m.step(), m.sigma());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", file.toString());
+        out.put("seeds", Arrays.copyOf(seedList, rows));
+        out.put("steps", mapSteps);
+        out.put("sigmas", Arrays.stream(mapSteps).mapToObj(sigmaOf::get).toList());
+        out.put("lastColumn", "sample");
+        out.put("mapping", MixMap.MAPPING);
+        return out;
     }
 
     /** Refuses a {@code --precision} other than auto, fp32 or bf16 (null: not given). */
