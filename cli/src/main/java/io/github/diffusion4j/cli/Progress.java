@@ -28,7 +28,7 @@ final class Progress implements TrainListener, AutoCloseable {
         boolean tty = System.console() != null;
         timed = minutes > 0;
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(tty ? 500 : 15_000).setMaxRenderedLength(120);
+                .setUpdateIntervalMillis(tty ? 500 : 15_000).setMaxRenderedLength(160);
         if (!tty) {
             b.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 120));
         }

@@ -73,10 +73,23 @@ public final class PreconditionedDenoiser implements Denoiser {
 
     /** x̂₀ from the stages {@code exit} allows (a backbone built from skippable stages). */
     public Tensor denoise(Tensor x, Tensor sigma, Conditioning cond, Exit exit) {
+        return denoise(x, sigma, cond, exit, (heads, sig) -> {});
+    }
+
+    /** Sees a denoiser evaluation's raw heads and per-sample σ (e.g. to record dual-output's mixing weight) without changing it. */
+    @FunctionalInterface
+    public interface HeadObserver {
+        void observe(List<Tensor> heads, double[] sigma);
+    }
+
+    /** As {@link #denoise(Tensor, Tensor, Conditioning, Exit)}, showing the heads to {@code observer} before they are combined. */
+    public Tensor denoise(Tensor x, Tensor sigma, Conditioning cond, Exit exit, HeadObserver observer) {
         double[] sig = Tensors.toDoubles(sigma);
         Scalings[] s = scalings(sig);
         Tensor x64 = x.to(ScalarType.Double);
-        return parametrisation.denoised(heads(x64, sig, s, cond, exit), x64, s);
+        List<Tensor> heads = heads(x64, sig, s, cond, exit);
+        observer.observe(heads, sig);
+        return parametrisation.denoised(heads, x64, s);
     }
 
     public Preconditioning preconditioning() {

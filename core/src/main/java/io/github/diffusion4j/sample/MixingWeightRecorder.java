@@ -6,14 +6,12 @@ import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.param.DualOutput;
-import io.github.diffusion4j.param.Scalings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Records the per-pixel mixing weight s = sigmoid(r) of dynamic dual-output diffusion (Benny &amp;
@@ -83,13 +81,12 @@ public final class MixingWeightRecorder {
         return this::denoise;
     }
 
-    /** PreconditionedDenoiser's denoise(x, σ, cond, Exit.ALL), with s = sigmoid(r) of the head copied out. */
+    /** {@code dual}'s denoise(x, σ, cond, Exit.ALL), with s = sigmoid(r) of the head copied out. */
     private Tensor denoise(Tensor x, Tensor sigmaTensor, Conditioning cond) {
-        double[] sig = Tensors.toDoubles(sigmaTensor);
-        Scalings[] s = dual.scalings(sig);
-        Tensor x64 = x.to(ScalarType.Double);
-        List<Tensor> heads = dual.heads(x64, sig, s, cond, Exit.ALL);
-        if (!unconditionalBranch(cond)) {
+        return dual.denoise(x, sigmaTensor, cond, Exit.ALL, (heads, sig) -> {
+            if (unconditionalBranch(cond)) {
+                return;
+            }
             Tensor mix = DualOutput.mixingWeight(heads.get(0));
             long rows = mix.size(0);
             long p = mix.numel() / rows;
@@ -98,8 +95,7 @@ public final class MixingWeightRecorder {
             }
             plane = p;
             calls.add(new Call((int) rows, Tensors.toDoubles(mix), sig));
-        }
-        return dual.parametrisation().denoised(heads, x64, s);
+        });
     }
 
     private static boolean unconditionalBranch(Conditioning cond) {
