@@ -111,6 +111,11 @@ final class ExperimentRunner {
         Optional<Path> state = run.latestState();
         long done = state.isPresent() ? stepOf(state.get()) : 0;
         eta.trained(p, done);
+        VariantResult before = readResult(p);
+        if (before != null) { // throughputs measured by an earlier invocation, until this one measures its own
+            eta.training(p, done, before.trainImagesPerSecond());
+            before.evaluations().forEach(e -> eta.evaluated(p, e.point(), e.samplingSecondsPerImage() * e.n()));
+        }
         if (done < p.steps()) {
             System.err.printf("%s %straining %,d steps (%,d images, %.3f GFLOP/image); experiment ETA %s%n", tag,
                     done > 0 ? "resuming at step " + done + ": " : "", p.steps(), p.images(), p.trainGflopPerImage(), eta.remaining());
