@@ -30,7 +30,8 @@ public final class NetworkAssembly {
             List<DiMRConfig.Branch> branches = m.branches().stream().map(b -> new DiMRConfig.Branch(
                     DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(), b.patch(), b.width(),
                     b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
-            DiMRConfig c = new DiMRConfig(stage.resolution(), channels, out, branches, m.classes(), m.cascadeWidth(), m.sharedTime());
+            DiMRConfig c = new DiMRConfig(stage.resolution(), channels, out, branches, m.classes(), m.cascadeWidth(), m.sharedTime(),
+                    "token".equals(m.blockNorm()));
             try {
                 c.validate();
             } catch (IllegalArgumentException e) {

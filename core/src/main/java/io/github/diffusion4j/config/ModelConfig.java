@@ -47,12 +47,15 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
      * to the full one (the last has downsample 1), each returning one head; trained through
      * {@code diffusion.supervision} (weights per branch, e.g. [0.25, 1] for 2R). {@code cascadeWidth} > 0
      * projects every tap of the cascade connection to that width before the concatenation (0 = the
-     * official full concatenation); {@code sharedTime}: the paper's scalar w, b per time-dependent parameter.
+     * official full concatenation); {@code sharedTime}: the paper's scalar w, b per time-dependent parameter;
+     * {@code blockNorm} the norm of the Transformer blocks: {@code td} (TD-RMSNorm, the paper's) or
+     * {@code token} (the ablation: plain LayerNorm, time as an extra token, U-ViT's sinusoidal embedding).
      */
-    record DiMR(List<Branch> branches, int classes, int cascadeWidth, boolean sharedTime, long seed) implements ModelConfig {
+    record DiMR(List<Branch> branches, int classes, int cascadeWidth, boolean sharedTime, String blockNorm, long seed)
+            implements ModelConfig {
         /** A small 2R network: an 8×8-token Transformer branch at 1/4 resolution and a full-resolution ConvNeXt branch. */
         public static final DiMR DEFAULT = new DiMR(List.of(new Branch("transformer", 4, 2, 128, 256, 4, 4, 7),
-                new Branch("convnext", 1, 1, 64, 128, 2, 4, 7)), 0, 16, false, 0);
+                new Branch("convnext", 1, 1, 64, 128, 2, 4, 7)), 0, 16, false, "td", 0);
 
         public DiMR {
             branches = Lists.copyOf(branches);

@@ -210,13 +210,27 @@ public final class DiMR implements Network, AutoCloseable {
         return x.permute(0, 3, 1, 2);
     }
 
+    /** A block's norm of x at times τ: TD-RMSNorm, or (the ablation) a plain LayerNorm that ignores τ. */
+    private interface Norm {
+        Tensor apply(Tensor x, Tensor tau);
+    }
+
+    private Norm norm(String name, int dim, boolean plain) {
+        if (plain) {
+            io.github.diffusion4j.nn.LayerNorm ln = new io.github.diffusion4j.nn.LayerNorm(store, name, dim, 1e-5, true);
+            return (x, tau) -> ln.forward(x);
+        }
+        TimeDependentRmsNorm td = new TimeDependentRmsNorm(store, name, dim, 1e-8, false, config.sharedTime());
+        return td::forward;
+    }
+
     /** A block of a branch: Transformer or ConvNeXt, both with the gated MLP. */
     private abstract class Block {
-        final TimeDependentRmsNorm mlpNorm;
+        final Norm mlpNorm;
         final Linear w0, w1, w2;
 
-        Block(String name, int dim, int hidden) {
-            mlpNorm = new TimeDependentRmsNorm(store, name + ".block2.norm", dim, 1e-8, false, config.sharedTime());
+        Block(String name, int dim, int hidden, boolean plainNorm) {
+            mlpNorm = norm(name + ".block2.norm", dim, plainNorm);
             w0 = new Linear(store, name + ".block2.w0", dim, hidden, true, WeightInit.SMALL_NORMAL);
             w1 = new Linear(store, name + ".block2.w1", dim, hidden, true, WeightInit.SMALL_NORMAL);
             w2 = new Linear(store, name + ".block2.w2", hidden, dim, true, WeightInit.SMALL_NORMAL);
@@ -224,7 +238,7 @@ public final class DiMR implements Network, AutoCloseable {
 
         /** W₂(GELU(W₀ n) ⊙ W₁ n), n = TD-RMSNorm(x). */
         Tensor mlp(Tensor x, Tensor tau) {
-            Tensor n = mlpNorm.forward(x, tau);
+            Tensor n = mlpNorm.apply(x, tau);
             return lin(w2, torch.gelu(lin(w0, n)).mul(lin(w1, n)));
         }
 
@@ -241,15 +255,15 @@ public final class DiMR implements Network, AutoCloseable {
 
     /** Pre-norm self-attention + pre-norm gated MLP over [B, L, D] tokens (official TransformerBlock). */
     private final class TransformerBlock extends Block {
-        final TimeDependentRmsNorm norm;
+        final Norm norm;
         final Linear qkv, dense;
         final int dim, heads;
 
         TransformerBlock(String name, int dim, int hidden, int heads) {
-            super(name, dim, hidden);
+            super(name, dim, hidden, config.timeToken());
             this.dim = dim;
             this.heads = heads;
-            norm = new TimeDependentRmsNorm(store, name + ".block1.norm", dim, 1e-8, false, config.sharedTime());
+            norm = norm(name + ".block1.norm", dim, config.timeToken());
             qkv = new Linear(store, name + ".block1.query_key_value", dim, 3 * dim, false, WeightInit.SMALL_NORMAL);
             dense = new Linear(store, name + ".block1.dense", dim, dim, true, WeightInit.SMALL_NORMAL);
         }
@@ -258,7 +272,7 @@ public final class DiMR implements Network, AutoCloseable {
         Tensor forward(Tensor x, Tensor tau) {
             long b = x.size(0), l = x.size(1);
             long hd = dim / heads;
-            Tensor r = lin(qkv, norm.forward(x, tau)).reshape(b, l, 3L * heads, hd).permute(0, 2, 1, 3).to(ScalarType.Float);
+            Tensor r = lin(qkv, norm.apply(x, tau)).reshape(b, l, 3L * heads, hd).permute(0, 2, 1, 3).to(ScalarType.Float);
             Tensor q = r.narrow(1, 0, heads), k = r.narrow(1, heads, heads), v = r.narrow(1, 2L * heads, heads);
             Tensor a = torch.scaled_dot_product_attention(q, k, v).to(Tensors.scalarType(x));
             x = x.add(lin(dense, a.permute(0, 2, 1, 3).reshape(b, l, dim)));
@@ -278,7 +292,7 @@ public final class DiMR implements Network, AutoCloseable {
         final int side;
 
         ConvNeXtBlock(String name, int dim, int hidden, int kernel, int side) {
-            super(name, dim, hidden);
+            super(name, dim, hidden, false);
             this.dim = dim;
             this.side = side;
             conv = new DepthwiseConv2d(store, name + ".block1.conv", dim, kernel);
@@ -306,6 +320,8 @@ public final class DiMR implements Network, AutoCloseable {
         final Conv2d inputConv;
         final Tensor posEmb;
         final Tensor classTable;
+        final io.github.diffusion4j.nn.NoiseEmbedding timeToken;
+        final int extraTokens;
         final List<Linear> tapProjections = new ArrayList<>();
         final TimeDependentLayerNorm upNorm0, upNorm1;
         final Linear upKernel;
@@ -330,7 +346,9 @@ public final class DiMR implements Network, AutoCloseable {
             classTable = transformer && config.classes() > 0
                     ? store.parameter(name + ".class_embeds.weight", new ParameterStore.Init.Normal(0.02), null, config.classes() + 1L, d)
                     : null;
-            long tokens = (long) side * side + (classTable != null ? 1 : 0);
+            timeToken = transformer && config.timeToken() ? io.github.diffusion4j.nn.NoiseEmbedding.positional(d) : null;
+            extraTokens = (classTable != null ? 1 : 0) + (timeToken != null ? 1 : 0);
+            long tokens = (long) side * side + extraTokens;
             double f = inputConv.flops(1, config.inChannels(), side * p, side * p);
             if (index > 0) {
                 DiMRConfig.Branch prev = config.branches().get(index - 1);
@@ -403,6 +421,10 @@ public final class DiMR implements Network, AutoCloseable {
                 Tensor cls = torch.embedding(classTable.to(dt), rows).unsqueeze(1);
                 x = torch.cat(new TensorVector(cls, x), 1);
             }
+            if (timeToken != null) { // U-ViT's time token: the sinusoidal embedding of the step n = 1000(τ + 1)/2
+                Tensor n = tau.to(ScalarType.Float).add(new org.bytedeco.pytorch.Scalar(1.0)).mul(new org.bytedeco.pytorch.Scalar(500.0));
+                x = torch.cat(new TensorVector(timeToken.forward(n).to(dt).unsqueeze(1), x), 1);
+            }
             List<Tensor> taps = new ArrayList<>();
             taps.add(x);
             Deque<Tensor> skips = new ArrayDeque<>();
@@ -420,7 +442,7 @@ public final class DiMR implements Network, AutoCloseable {
                 taps.add(x);
             }
             if (tokens) {
-                long off = classTable != null ? 1 : 0;
+                long off = extraTokens;
                 List<Tensor> grid = new ArrayList<>();
                 for (Tensor t : taps) {
                     grid.add(t.narrow(1, off, (long) side * side).reshape(batch, side, side, d));

@@ -9,10 +9,13 @@ import java.util.List;
  * at 1/{@code downsample} of the resolution. {@code cascadeWidth} > 0 projects each tap of the
  * cascade connection to that width before the concatenation (the small-scale shrink of the cascade
  * projection, methods.md §2.8; 0 = the official full concatenation). {@code sharedTime}: the paper's
- * scalar w, b per time-dependent parameter instead of the official per-element ones.
+ * scalar w, b per time-dependent parameter instead of the official per-element ones. {@code timeToken}:
+ * the ablation of the Transformer blocks' TD-RMSNorm (Liu et al. 2024, Table 4): plain LayerNorm in those
+ * blocks and the time as an extra token (U-ViT's sinusoidal embedding of the step n, Bao et al. 2023);
+ * the cascade and output TD-LayerNorms stay.
  */
 public record DiMRConfig(int resolution, int inChannels, int outChannels, List<Branch> branches, int classes, int cascadeWidth,
-        boolean sharedTime) {
+        boolean sharedTime, boolean timeToken) {
 
     /** The two block types of DiMR. */
     public enum Block { TRANSFORMER, CONVNEXT }

@@ -222,4 +222,47 @@ class DiMRTest {
         assertThatThrownBy(() -> config("model.branches[1].downsample=2")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("full resolution");
     }
+
+    @Test
+    void thePresetsBuildWithOneSupervisionWeightPerBranch() {
+        try (PointerScope scope = new PointerScope()) {
+            for (String preset : new String[] {"emoji32-dimr", "emoji64-dimr"}) {
+                ExperimentConfig cfg = ConfigLoader.load(preset, List.of());
+                DiMR net = (DiMR) NetworkAssembly.build(cfg);
+                assertThat(cfg.diffusion().supervision().weights()).hasSize(net.spec().heads().size());
+                assertThat(net.spec().heads().get(net.spec().heads().size() - 1).downsample()).isEqualTo(1);
+                assertThat(net.parameterCount()).as(preset).isBetween(100_000L, 5_000_000L);
+            }
+            DiMR small = (DiMR) NetworkAssembly.build(ConfigLoader.load("emoji32-dimr", List.of()));
+            DiMRConfig.Branch low = small.config().branches().get(0);
+            assertThat(low.block()).isEqualTo(DiMRConfig.Block.TRANSFORMER);
+            assertThat(32 / low.downsample()).as("8×8 tokens").isEqualTo(8);
+        }
+    }
+
+    /** The ablation of the Transformer blocks' TD-RMSNorm: plain LayerNorm and the time as an extra token (U-ViT). */
+    @Test
+    void theTimeTokenAblationReplacesTheTransformerBlocksNormsAndCarriesTime() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            DiMR net = (DiMR) NetworkAssembly.build(config("model.blockNorm=token"));
+            long d0 = 16, h0 = 24, d1 = 8, h1 = 12;
+            assertThat(count(net, "stages.0.blocks.0.")).isEqualTo(2 * d0 + 3 * d0 * d0 + d0 * d0 + d0 + (mlp(d0, h0) - 4 * d0 + 2 * d0));
+            assertThat(count(net, "stages.1.blocks.0.")).as("ConvNeXt blocks keep TD-RMSNorm").isEqualTo(9 * d1 + d1 + mlp(d1, h1));
+            assertThat(net.namedParameters()).containsKey("stages.0.blocks.0.block1.norm.weight")
+                    .doesNotContainKey("stages.0.blocks.0.block1.norm.scale.param0");
+            // at init the TD-LNs are τ-independent, so here σ reaches the output through the time token alone
+            Tensor x = input(2, 8, 4);
+            Tensor low = net.forward(x, level(0.01, 0.01), Conditioning.classes(1, 2), Exit.ALL).get(1);
+            Tensor high = net.forward(x, level(50, 50), Conditioning.classes(1, 2), Exit.ALL).get(1);
+            assertThat(low.sub(high).abs().max().item_double()).isGreaterThan(1e-5);
+            // one more token in the Transformer's FLOPs: 2·(L+1)·D·4D + 4(L+1)²D + MLP per block, skip fusion
+            DiMR td = (DiMR) NetworkAssembly.build(config());
+            java.util.function.DoubleUnaryOperator perToken = t -> 3 * (2 * t * d0 * 4 * d0 + 4 * t * t * d0 + 2 * t * 3 * d0 * h0)
+                    + 2 * t * 2 * d0 * d0;
+            assertThat(net.flopsPerSample() - td.flopsPerSample()).isCloseTo(perToken.applyAsDouble(6) - perToken.applyAsDouble(5),
+                    org.assertj.core.data.Offset.offset(1e-6));
+            assertThatThrownBy(() -> config("model.blockNorm=adaln")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("model.blockNorm");
+        }
+    }
 }
