@@ -6,6 +6,8 @@ import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
 import io.github.diffusion4j.config.ModelConfig;
 import io.github.diffusion4j.denoise.HeadSpec;
 import java.util.List;
+import io.github.diffusion4j.net.DiMR;
+import io.github.diffusion4j.net.DiMRConfig;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNet;
@@ -22,11 +24,24 @@ public final class NetworkAssembly {
 
     /** A freshly initialised network for {@code stage}, taking and giving {@code channels}-channel images. */
     public static Network build(StageConfig stage, int channels) {
-        List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage.diffusion()).heads(channels);
+        List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage).heads(channels);
+        int out = heads.get(0).channels();
+        if (stage.model() instanceof ModelConfig.DiMR m) {
+            List<DiMRConfig.Branch> branches = m.branches().stream().map(b -> new DiMRConfig.Branch(
+                    DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(), b.patch(), b.width(),
+                    b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
+            DiMRConfig c = new DiMRConfig(stage.resolution(), channels, out, branches, m.classes(), m.cascadeWidth(), m.sharedTime(),
+                    "token".equals(m.blockNorm()));
+            try {
+                c.validate();
+            } catch (IllegalArgumentException e) {
+                throw ConfigLoader.asConfigError(e);
+            }
+            return new DiMR(c, m.seed());
+        }
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
             throw new IllegalStateException("a U-Net has one full-resolution head; the parametrisation reads " + heads);
         }
-        int out = heads.get(0).channels();
         if (stage.model() instanceof ModelConfig.UNet m) {
             return new UNet(validated(new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
                     m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),

@@ -102,6 +102,8 @@ final class ConfigValidator {
                         + down + " for " + p + "model.channelMult of length " + m.channelMult().size());
             }
             unet(st, m, p, resolutionKey, channels);
+        } else if (st.model() instanceof ModelConfig.DiMR m) {
+            dimr(st, m, p, channels);
         }
         var f = st.diffusion();
         choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
@@ -113,6 +115,23 @@ final class ConfigValidator {
                 throw new ConfigException("config key '" + p + "diffusion.weighting': dual-output weights its own three terms"
                         + " (diffusion.parametrisation.mixWeight); only 'natural' applies, got '" + f.weighting() + "'");
             }
+        }
+        var sup = f.supervision();
+        choice(p + "diffusion.supervision.pooling", sup.pooling(), List.of("sum", "mean"));
+        if (sup.weights() == null || sup.weights().contains(null)) {
+            throw new ConfigException("config key '" + p + "diffusion.supervision.weights' must be a list of numbers");
+        }
+        for (double w : sup.weights()) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new ConfigException("config key '" + p + "diffusion.supervision.weights' must hold finite numbers >= 0, got "
+                        + sup.weights());
+            }
+        }
+        int heads = st.model().headDownsample().size();
+        if (!sup.weights().isEmpty() && sup.weights().size() != heads) {
+            throw new ConfigException("config key '" + p + "diffusion.supervision.weights' has " + sup.weights().size()
+                    + " weights but " + p + "model (" + st.model().type() + ") returns " + heads + " head" + (heads == 1 ? "" : "s")
+                    + " (downsampling " + st.model().headDownsample() + ")");
         }
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());
@@ -155,6 +174,29 @@ final class ConfigValidator {
             u.validate();
         } catch (IllegalArgumentException e) {
             throw asConfigError(e, p, resolutionKey);
+        }
+    }
+
+    /** DiMR's checks ({@link io.github.diffusion4j.net.DiMRConfig#validate}), reported under {@code model.branches}. */
+    private static void dimr(ExperimentConfig.StageConfig st, ModelConfig.DiMR m, String p, int channels) {
+        if (m.branches() == null || m.branches().isEmpty() || m.branches().contains(null)) {
+            throw new ConfigException("config key '" + p + "model.branches' must list at least one branch");
+        }
+        for (int i = 0; i < m.branches().size(); i++) {
+            choice(p + "model.branches[" + i + "].block", m.branches().get(i).block(), List.of("transformer", "convnext"));
+        }
+        nonNegative(p + "model.classes", m.classes());
+        atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+        nonNegative(p + "model.cascadeWidth", m.cascadeWidth());
+        choice(p + "model.blockNorm", m.blockNorm(), List.of("td", "token"));
+        var branches = m.branches().stream().map(b -> new io.github.diffusion4j.net.DiMRConfig.Branch(
+                io.github.diffusion4j.net.DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(),
+                b.patch(), b.width(), b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
+        try {
+            new io.github.diffusion4j.net.DiMRConfig(st.resolution(), channels, channels, branches, m.classes(), m.cascadeWidth(),
+                    m.sharedTime(), "token".equals(m.blockNorm())).validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key '" + p + "model.branches': " + e.getMessage());
         }
     }
 

@@ -9,13 +9,23 @@ import java.util.List;
  * become further records). Every backbone may be class-conditional and draws its weights from a seed.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = ModelConfig.UNet.class, name = "unet")})
-public sealed interface ModelConfig extends Typed permits ModelConfig.UNet {
+@JsonSubTypes({@JsonSubTypes.Type(value = ModelConfig.UNet.class, name = "unet"),
+    @JsonSubTypes.Type(value = ModelConfig.DiMR.class, name = "dimr")})
+public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, ModelConfig.DiMR {
     /** Number of classes (0 = unconditional; N adds N classes plus the null class for guidance). */
     int classes();
 
     /** Seed of the weight initialisation. */
     long seed();
+
+    /**
+     * The downsampling factor of each head the backbone returns, in order, the last 1 (full
+     * resolution); one head for a classic backbone. Several heads are trained through
+     * {@code diffusion.supervision} ({@code param.MultiHeadSupervision}).
+     */
+    default List<Integer> headDownsample() {
+        return List.of(1);
+    }
 
     /**
      * The ADM U-Net as in EDM's {@code DhariwalUNet} (Dhariwal &amp; Nichol 2021; Karras et al. 2022,
@@ -29,6 +39,43 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet {
         public UNet {
             channelMult = Lists.copyOf(channelMult);
             attentionResolutions = Lists.copyOf(attentionResolutions);
+        }
+    }
+
+    /**
+     * DiMR (Liu et al. 2024, Sec. 3.2; {@code net.DiMR}): {@code branches} from the lowest resolution
+     * to the full one (the last has downsample 1), each returning one head; trained through
+     * {@code diffusion.supervision} (weights per branch, e.g. [0.25, 1] for 2R). {@code cascadeWidth} > 0
+     * projects every tap of the cascade connection to that width before the concatenation (0 = the
+     * official full concatenation); {@code sharedTime}: the paper's scalar w, b per time-dependent parameter;
+     * {@code blockNorm} the norm of the Transformer blocks: {@code td} (TD-RMSNorm, the paper's) or
+     * {@code token} (the ablation: plain LayerNorm, time as an extra token, U-ViT's sinusoidal embedding).
+     */
+    record DiMR(List<Branch> branches, int classes, int cascadeWidth, boolean sharedTime, String blockNorm, long seed)
+            implements ModelConfig {
+        /** A small 2R network: an 8×8-token Transformer branch at 1/4 resolution and a full-resolution ConvNeXt branch. */
+        public static final DiMR DEFAULT = new DiMR(List.of(new Branch("transformer", 4, 2, 128, 256, 4, 4, 7),
+                new Branch("convnext", 1, 1, 64, 128, 2, 4, 7)), 0, 16, false, "td", 0);
+
+        public DiMR {
+            branches = Lists.copyOf(branches);
+        }
+
+        /**
+         * One branch: {@code block} {@code transformer | convnext}; the noisy input area-downsampled by
+         * downsample/patch, embedded by a patch×patch convolution of stride patch; {@code depth} = the official
+         * {@code num_blocks} (depth/2·2 + 1 blocks, U-ViT skips); {@code hidden} the gated MLP's width;
+         * {@code heads} (Transformer), {@code kernel} the depthwise kernel (ConvNeXt).
+         */
+        public record Branch(String block, int downsample, int patch, int width, int hidden, int depth, int heads, int kernel) {
+            /** The defaults each listed branch starts from. */
+            public static final Branch DEFAULT = new Branch("convnext", 1, 1, 64, 128, 2, 4, 7);
+        }
+
+        /** One head per branch, at its downsampling factor. */
+        @Override
+        public List<Integer> headDownsample() {
+            return branches == null ? List.of(1) : branches.stream().map(b -> b == null ? 1 : b.downsample()).toList();
         }
     }
 }

@@ -24,7 +24,12 @@ public enum WeightInit {
      * Frozen: fixed buffers (not trainable) holding 0 until a weight file is loaded into the store,
      * as for pretrained feature networks.
      */
-    LOADED;
+    LOADED,
+    /**
+     * weight ~ N(0, 0.02²), bias 0: timm's {@code trunc_normal_(std=.02)} as DiMR's {@code common_layers}
+     * initialise Linear and Embedding (the truncation at ±2 never bites at this std).
+     */
+    SMALL_NORMAL;
 
     /** Registers a tensor of this scheme for a layer of fan-in {@code fanIn}. */
     void register(ParameterStore store, String name, boolean bias, long fanIn, long... shape) {
@@ -35,6 +40,8 @@ public enum WeightInit {
             case HE_NORMAL -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
                     : new ParameterStore.Init.Normal(Math.sqrt(2.0 / fanIn)), null, shape);
             case LOADED -> store.buffer(name, new ParameterStore.Init.Constant(0), shape);
+            case SMALL_NORMAL -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
+                    : new ParameterStore.Init.Normal(0.02), null, shape);
         }
     }
 }

@@ -9,7 +9,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * AdamW (Loshchilov &amp; Hutter 2019, Alg. 2, with Adam's bias correction as in PyTorch): the
- * moments live here as named tensors so that a checkpoint holds them and resume is exact.
+ * moments live here as named tensors so that a checkpoint holds them and resume is exact. Weight
+ * decay skips the parameters {@link #decays} names (DiMR's no-decay group).
  */
 public final class AdamW {
     private final double beta1;
@@ -47,13 +48,22 @@ public final class AdamW {
                 Tensor vi = v.get(e.getKey());
                 mi.mul_(new Scalar(beta1)).add_(g, new Scalar(1 - beta1));
                 vi.mul_(new Scalar(beta2)).addcmul_(g, g, new Scalar(1 - beta2));
-                if (weightDecay > 0) {
+                if (weightDecay > 0 && decays(e.getKey())) {
                     p.mul_(new Scalar(1 - lr * weightDecay));
                 }
                 Tensor denom = vi.sqrt().div(new Scalar(Math.sqrt(bc2))).add(new Scalar(eps));
                 p.addcdiv_(mi, denom, new Scalar(-lr / bc1));
             }
         }
+    }
+
+    /**
+     * Whether parameter {@code name} takes weight decay: every parameter but the time-dependent
+     * parameters' sigmoid weights and biases ({@code *.nodecay_weight}, {@code *.nodecay_bias}), which
+     * DiMR's official {@code utils.py trainable_parameters} puts in a group with weight decay 0.
+     */
+    public static boolean decays(String name) {
+        return !(name.endsWith(".nodecay_weight") || name.endsWith(".nodecay_bias"));
     }
 
     /** The number of steps taken (for bias correction). */
