@@ -6,6 +6,7 @@ import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
 import io.github.diffusion4j.config.ModelConfig;
 import io.github.diffusion4j.denoise.HeadSpec;
 import java.util.List;
+import io.github.diffusion4j.net.DiT;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNet;
@@ -24,13 +25,17 @@ public final class NetworkAssembly {
     public static Network build(StageConfig stage, int channels) {
         List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage.diffusion()).heads(channels);
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
-            throw new IllegalStateException("a U-Net has one full-resolution head; the parametrisation reads " + heads);
+            throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
         }
         int out = heads.get(0).channels();
         if (stage.model() instanceof ModelConfig.UNet m) {
             return new UNet(validated(new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
                     m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),
                     NoiseEmbeddingType.parse(m.embedding()))), m.seed());
+        }
+        if (stage.model() instanceof ModelConfig.Dit m) {
+            return new DiT(validated(new DiT.Shape(stage.resolution(), channels, out, m.patch(), m.width(), m.depth(), m.heads(),
+                    m.mlpRatio(), m.dropout(), m.classes())), m.seed());
         }
         throw new IllegalStateException("no network for model type '" + stage.model().type() + "'");
     }
@@ -39,6 +44,15 @@ public final class NetworkAssembly {
     private static UNetConfig validated(UNetConfig u) {
         try {
             return u.validate();
+        } catch (IllegalArgumentException e) {
+            throw ConfigLoader.asConfigError(e);
+        }
+    }
+
+    /** {@code d} validated; a bad shape is a config error naming the key. */
+    private static DiT.Shape validated(DiT.Shape d) {
+        try {
+            return d.validate();
         } catch (IllegalArgumentException e) {
             throw ConfigLoader.asConfigError(e);
         }

@@ -29,7 +29,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 public final class ConfigLoader {
     static final String PRESETS = "/io/github/diffusion4j/presets/";
     /** The presets shipped as resources. */
-    public static final List<String> PRESET_NAMES = List.of("mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet");
+    public static final List<String> PRESET_NAMES = List.of("mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet",
+            "emoji32-dit", "emoji64-dit");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

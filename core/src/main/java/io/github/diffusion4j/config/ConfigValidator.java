@@ -102,6 +102,15 @@ final class ConfigValidator {
                         + down + " for " + p + "model.channelMult of length " + m.channelMult().size());
             }
             unet(st, m, p, resolutionKey, channels);
+        } else if (st.model() instanceof ModelConfig.Dit m) {
+            nonNegative(p + "model.classes", m.classes());
+            atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+            try {
+                new io.github.diffusion4j.net.DiT.Shape(st.resolution(), channels, channels, m.patch(), m.width(), m.depth(),
+                        m.heads(), m.mlpRatio(), m.dropout(), m.classes()).validate();
+            } catch (IllegalArgumentException e) {
+                throw modelError(e, p, resolutionKey);
+            }
         }
         var f = st.diffusion();
         choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
@@ -174,6 +183,20 @@ final class ConfigValidator {
         String field = colon < 0 ? "" : msg.substring(0, colon);
         String key = UNET_KEYS.getOrDefault(field, "model");
         key = key.equals("data.resolution") ? resolutionKey : key.startsWith("model") ? p + key : key;
+        return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
+    }
+
+    /**
+     * A transformer backbone's shape failure ("field: problem") as a config error: {@code resolution}
+     * is the stage's resolution key, {@code numClasses} is {@code model.classes}, any other field
+     * {@code model.<field>}.
+     */
+    static ConfigException modelError(IllegalArgumentException e, String p, String resolutionKey) {
+        String msg = String.valueOf(e.getMessage());
+        int colon = msg.indexOf(':');
+        String field = colon < 0 ? "" : msg.substring(0, colon);
+        String key = field.equals("resolution") ? resolutionKey : field.equals("inChannels") ? "data.channels"
+                : p + "model" + (field.isEmpty() ? "" : "." + (field.equals("numClasses") ? "classes" : field));
         return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
     }
 
