@@ -10,6 +10,7 @@ import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.param.EdmPreconditioning;
 import io.github.diffusion4j.param.EpsilonPrediction;
 import io.github.diffusion4j.param.LossWeighting;
+import io.github.diffusion4j.param.MultiHeadSupervision;
 import io.github.diffusion4j.param.Parametrisation;
 import io.github.diffusion4j.param.PreconditionedF;
 import io.github.diffusion4j.param.Preconditioning;
@@ -24,6 +25,7 @@ import io.github.diffusion4j.schedule.LinearVpSchedule;
 import io.github.diffusion4j.schedule.LogNormalSigma;
 import io.github.diffusion4j.schedule.TrainingNoise;
 import io.github.diffusion4j.schedule.UniformDiscreteT;
+import java.util.List;
 
 /**
  * The diffusion design axes a stage names, as objects (Karras et al. 2022, Table 1): preconditioning,
@@ -32,13 +34,21 @@ import io.github.diffusion4j.schedule.UniformDiscreteT;
 public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation parametrisation, TrainingNoise noise,
         ForwardProcess process, LossWeighting weighting, StageCoupling coupling) {
 
-    /** The axes of {@code stage}: its diffusion section and its coupling. */
+    /** The axes of {@code stage}: its diffusion section and its coupling, for the heads its model returns. */
     public static DiffusionAssembly of(StageConfig stage) {
-        return of(stage.diffusion(), stage.coupling());
+        return of(stage.diffusion(), stage.coupling(), stage.model().headDownsample());
     }
 
-    /** The axes {@code c} names, with {@code coupling}. */
+    /** The axes {@code c} names, with {@code coupling}, for a one-head backbone. */
     public static DiffusionAssembly of(DiffusionConfig c, CouplingConfig coupling) {
+        return of(c, coupling, List.of(1));
+    }
+
+    /**
+     * The axes {@code c} names, with {@code coupling}, for a backbone whose heads have the downsampling
+     * factors {@code headDownsample} (several: the parametrisation is {@link MultiHeadSupervision}).
+     */
+    public static DiffusionAssembly of(DiffusionConfig c, CouplingConfig coupling, List<Integer> headDownsample) {
         Preconditioning pre = switch (c.preconditioning()) {
             case "edm" -> new EdmPreconditioning(c.sigmaData());
             case "vp" -> new VpPreconditioning(LinearVpSchedule.edm(), 999);
@@ -55,11 +65,29 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             case "min-snr" -> LossWeighting.minSnr(c.minSnrGamma());
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
-        return new DiffusionAssembly(pre, parametrisation(c), noise, process(c.process()), w,
+        return new DiffusionAssembly(pre, parametrisation(c, headDownsample), noise, process(c.process()), w,
                 coupling(coupling));
     }
 
-    /** The parametrisation {@code c} names (dual-output's mixture weight follows {@code c.noise()} under {@code auto}). */
+    /** The parametrisation of {@code stage}'s heads ({@link #parametrisation(DiffusionConfig, List)} of its model's heads). */
+    public static Parametrisation parametrisation(StageConfig stage) {
+        return parametrisation(stage.diffusion(), stage.model().headDownsample());
+    }
+
+    /**
+     * The parametrisation {@code c} names for heads at {@code headDownsample}: the named one for a single
+     * head without supervision weights, else that one under {@link MultiHeadSupervision} with {@code c.supervision()}'s weights and pooling.
+     */
+    public static Parametrisation parametrisation(DiffusionConfig c, List<Integer> headDownsample) {
+        Parametrisation head = parametrisation(c);
+        if (headDownsample.equals(List.of(1)) && c.supervision().weights().isEmpty()) {
+            return head;
+        }
+        return new MultiHeadSupervision(head, headDownsample, c.supervision().weights(),
+                MultiHeadSupervision.Pooling.parse(c.supervision().pooling()));
+    }
+
+    /** The single-head parametrisation {@code c} names (dual-output's mixture weight follows {@code c.noise()} under {@code auto}). */
     public static Parametrisation parametrisation(DiffusionConfig c) {
         ParametrisationConfig p = c.parametrisation();
         if (p instanceof ParametrisationConfig.Dual d) {

@@ -23,7 +23,7 @@ public final class NetworkAssembly {
 
     /** A freshly initialised network for {@code stage}, taking and giving {@code channels}-channel images. */
     public static Network build(StageConfig stage, int channels) {
-        List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage.diffusion()).heads(channels);
+        List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage).heads(channels);
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
             throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
         }

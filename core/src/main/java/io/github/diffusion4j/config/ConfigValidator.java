@@ -123,6 +123,23 @@ final class ConfigValidator {
                         + " (diffusion.parametrisation.mixWeight); only 'natural' applies, got '" + f.weighting() + "'");
             }
         }
+        var sup = f.supervision();
+        choice(p + "diffusion.supervision.pooling", sup.pooling(), List.of("sum", "mean"));
+        if (sup.weights() == null || sup.weights().contains(null)) {
+            throw new ConfigException("config key '" + p + "diffusion.supervision.weights' must be a list of numbers");
+        }
+        for (double w : sup.weights()) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new ConfigException("config key '" + p + "diffusion.supervision.weights' must hold finite numbers >= 0, got "
+                        + sup.weights());
+            }
+        }
+        int heads = st.model().headDownsample().size();
+        if (!sup.weights().isEmpty() && sup.weights().size() != heads) {
+            throw new ConfigException("config key '" + p + "diffusion.supervision.weights' has " + sup.weights().size()
+                    + " weights but " + p + "model (" + st.model().type() + ") returns " + heads + " head" + (heads == 1 ? "" : "s")
+                    + " (downsampling " + st.model().headDownsample() + ")");
+        }
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());
         choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));

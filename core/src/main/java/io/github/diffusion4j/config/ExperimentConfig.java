@@ -73,13 +73,30 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
 
     /**
      * The diffusion design axes (Karras et al. 2022, Table 1): preconditioning, parametrisation,
-     * training noise distribution and loss weighting, and the forward process.
+     * training noise distribution and loss weighting, the forward process, and how a backbone with
+     * several heads is supervised.
      */
     public record DiffusionConfig(
             String preconditioning, double sigmaData, ParametrisationConfig parametrisation, String noise, double pMean,
-            double pStd, String weighting, double minSnrGamma, ProcessConfig process) {
+            double pStd, String weighting, double minSnrGamma, ProcessConfig process, SupervisionConfig supervision) {
         public static final DiffusionConfig DEFAULT = new DiffusionConfig("edm", 0.5, ParametrisationConfig.EdmF.DEFAULT,
-                "lognormal", -1.2, 1.2, "natural", 5.0, ProcessConfig.Additive.DEFAULT);
+                "lognormal", -1.2, 1.2, "natural", 5.0, ProcessConfig.Additive.DEFAULT, SupervisionConfig.DEFAULT);
+    }
+
+    /**
+     * Multi-head supervision ({@code diffusion.supervision}) of a backbone whose model returns several
+     * heads (DiMR's branches, Liu et al. 2024, Sec. 3.2; LEGO's bricks, Zheng et al. 2024): every head
+     * is read as {@code diffusion.parametrisation} and trained against the example brought to its
+     * resolution by {@code pooling} ({@code sum}: d×d sum ÷ d, DiMR's; {@code mean}: d×d mean), with
+     * loss coefficient {@code weights[k]} for head k in the model's head order (lowest resolution first
+     * for DiMR; empty = 1/K each, LEGO's average; empty for a one-head model = its plain loss).
+     */
+    public record SupervisionConfig(List<Double> weights, String pooling) {
+        public static final SupervisionConfig DEFAULT = new SupervisionConfig(List.of(), "sum");
+
+        public SupervisionConfig {
+            weights = Lists.copyOf(weights);
+        }
     }
 
     /**

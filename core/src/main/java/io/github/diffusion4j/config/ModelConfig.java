@@ -21,6 +21,15 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
     long seed();
 
     /**
+     * The downsampling factor of each head the backbone returns, in order, the last 1 (full
+     * resolution); one head for a classic backbone. Several heads are trained through
+     * {@code diffusion.supervision} ({@code param.MultiHeadSupervision}).
+     */
+    default List<Integer> headDownsample() {
+        return List.of(1);
+    }
+
+    /**
      * The ADM U-Net as in EDM's {@code DhariwalUNet} (Dhariwal &amp; Nichol 2021; Karras et al. 2022,
      * Table 7): {@code channelMult} per level, attention at {@code attentionResolutions}.
      */

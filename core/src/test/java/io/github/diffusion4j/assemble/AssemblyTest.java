@@ -1,8 +1,10 @@
 package io.github.diffusion4j.assemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.diffusion4j.cascade.StageCoupling;
+import io.github.diffusion4j.config.ConfigException;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.engine.Engine;
@@ -10,6 +12,7 @@ import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.param.EdmPreconditioning;
 import io.github.diffusion4j.param.EpsilonPrediction;
 import io.github.diffusion4j.param.LossWeighting;
+import io.github.diffusion4j.param.MultiHeadSupervision;
 import io.github.diffusion4j.param.PreconditionedF;
 import io.github.diffusion4j.param.SamplePrediction;
 import io.github.diffusion4j.param.VePreconditioning;
@@ -48,6 +51,27 @@ class AssemblyTest {
         assertThat(of("diffusion.preconditioning=ve").preconditioning()).isInstanceOf(VePreconditioning.class);
         assertThat(of("diffusion.noise=ddpm").noise()).isInstanceOf(UniformDiscreteT.class);
         assertThat(of("diffusion.weighting=min-snr").weighting()).isNotSameAs(LossWeighting.NATURAL);
+    }
+
+    @Test
+    void supervisionWeightsWrapTheParametrisationAndMustMatchTheModelsHeads() {
+        assertThat(of().parametrisation()).isInstanceOf(PreconditionedF.class);
+        var one = of("diffusion.supervision.weights=[2.0]").parametrisation();
+        assertThat(one).isInstanceOf(MultiHeadSupervision.class);
+        assertThat(((MultiHeadSupervision) one).weights()).containsExactly(2.0);
+        var e = ConfigLoader.load("mnist-unet", List.of("diffusion.parametrisation=eps")).diffusion();
+        var c = new ExperimentConfig.DiffusionConfig(e.preconditioning(), e.sigmaData(), e.parametrisation(), e.noise(), e.pMean(),
+                e.pStd(), e.weighting(), e.minSnrGamma(), e.process(), new ExperimentConfig.SupervisionConfig(List.of(0.25, 1.0), "mean"));
+        var two = (MultiHeadSupervision) DiffusionAssembly.parametrisation(c, List.of(2, 1));
+        assertThat(two.inner()).isInstanceOf(EpsilonPrediction.class);
+        assertThat(two.downsample()).containsExactly(2, 1);
+        assertThat(two.weights()).containsExactly(0.25, 1.0);
+        assertThat(two.heads(3).get(0).downsample()).isEqualTo(2);
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("diffusion.supervision.weights=[0.25, 1]")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.supervision.weights")
+                .hasMessageContaining("returns 1 head");
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("diffusion.supervision.pooling=max")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.supervision.pooling");
     }
 
     @Test
