@@ -7,6 +7,7 @@ import io.github.diffusion4j.config.ModelConfig;
 import io.github.diffusion4j.denoise.HeadSpec;
 import java.util.List;
 import io.github.diffusion4j.net.DiT;
+import io.github.diffusion4j.net.Lego;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNet;
@@ -24,6 +25,15 @@ public final class NetworkAssembly {
     /** A freshly initialised network for {@code stage}, taking and giving {@code channels}-channel images. */
     public static Network build(StageConfig stage, int channels) {
         List<HeadSpec> heads = DiffusionAssembly.parametrisation(stage).heads(channels);
+        if (stage.model() instanceof ModelConfig.Lego m) {
+            if (heads.size() != m.bricks().size() || heads.stream().anyMatch(h -> h.downsample() != 1 || !h.equals(heads.get(0)))) {
+                throw new IllegalStateException("a LEGO stack has one full-resolution head per brick; the parametrisation reads " + heads);
+            }
+            List<Lego.Brick> bricks = m.bricks().stream()
+                    .map(b -> new Lego.Brick(b.size(), b.patch(), b.depth(), b.width(), b.heads())).toList();
+            return new Lego(validated(new Lego.Shape(stage.resolution(), channels, heads.get(0).channels(), bricks, m.mlpRatio(),
+                    m.dropout(), m.classes())), m.seed());
+        }
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
             throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
         }
@@ -44,6 +54,15 @@ public final class NetworkAssembly {
     private static UNetConfig validated(UNetConfig u) {
         try {
             return u.validate();
+        } catch (IllegalArgumentException e) {
+            throw ConfigLoader.asConfigError(e);
+        }
+    }
+
+    /** {@code l} validated; a bad shape is a config error naming the key. */
+    private static Lego.Shape validated(Lego.Shape l) {
+        try {
+            return l.validate();
         } catch (IllegalArgumentException e) {
             throw ConfigLoader.asConfigError(e);
         }

@@ -65,6 +65,12 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
         public Lego {
             bricks = Lists.copyOf(bricks);
         }
+
+        /** One full-resolution head per brick (deep supervision, {@code diffusion.supervision}). */
+        @Override
+        public List<Integer> headDownsample() {
+            return java.util.Collections.nCopies(bricks == null || bricks.isEmpty() ? 1 : bricks.size(), 1);
+        }
     }
 
     /** One LEGO brick: region size r, patch p, depth, width and heads of its DiT blocks. */

@@ -9,6 +9,7 @@ import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.net.DiT;
+import io.github.diffusion4j.net.Lego;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.sample.EdmSampler;
 import io.github.diffusion4j.sample.Generator;
@@ -44,6 +45,9 @@ class BackboneContractTest {
     static Stream<Arguments> backbones() {
         return Stream.of(
                 Arguments.of("dit", List.of("model.type=dit", "model.patch=2", "model.width=16", "model.depth=2", "model.heads=2",
+                        "model.dropout=0.1")),
+                Arguments.of("lego PG", List.of("model.type=lego",
+                        "model.bricks=[{size: 4, patch: 2, depth: 1, width: 16, heads: 2}, {size: 8, patch: 2, depth: 1, width: 16, heads: 2}]",
                         "model.dropout=0.1")));
     }
 
@@ -80,6 +84,8 @@ class BackboneContractTest {
     static void reinitialise(Network net) {
         if (net instanceof DiT d) {
             d.reinitialiseZeroLayers(5);
+        } else if (net instanceof Lego l) {
+            l.reinitialiseZeroLayers(5);
         } else {
             throw new IllegalStateException("no reinitialisation for " + net);
         }
