@@ -2,7 +2,10 @@ package io.github.diffusion4j.cli;
 
 import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.denoise.BrickSkipping;
+import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.engine.Engine;
+import io.github.diffusion4j.net.Lego;
 import io.github.diffusion4j.io.ImageGrid;
 import io.github.diffusion4j.sample.Generator;
 import io.github.diffusion4j.sample.Samplers;
@@ -54,6 +57,10 @@ final class SampleCommand implements Callable<Integer> {
             description = "Arithmetic of the network (default: the config's training.precision; auto = bf16 only on a CPU with native bf16).")
     String precision;
 
+    @Option(names = "--resolution", paramLabel = "HxW",
+            description = "Canvas height x width (default: the training resolution); only backbones that accept other canvases (lego) take another.")
+    String resolution;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
@@ -74,9 +81,16 @@ final class SampleCommand implements Callable<Integer> {
         checkPrecision(precision);
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
+        int[] hw = resolution == null ? null : canvas(resolution);
         Checkpoint ck = Checkpoint.load(checkpoint, precision);
-        System.err.println(ck.precision().reason());
         var cfg = ck.config();
+        long[] trained = SamplerAssembly.sampleShape(cfg.data());
+        if (hw != null && (hw[0] != trained[1] || hw[1] != trained[2]) && !ck.network().acceptsCanvas(hw[0], hw[1])) {
+            throw new UserException("--resolution " + resolution + ": this " + cfg.model().type() + " model samples only at its "
+                    + trained[1] + "x" + trained[2] + " training resolution"
+                    + (ck.network() instanceof Lego ? " or on canvases whose sides are multiples of every brick size" : ""));
+        }
+        System.err.println(ck.precision().reason());
         int classes = cfg.model().classes();
         if (classLabel != null && (classLabel < 0 || classLabel >= classes)) {
             throw new UserException("--class " + classLabel + ": the model has " + (classes == 0 ? "no classes" : "classes 0.." + (classes - 1)));
@@ -86,8 +100,16 @@ final class SampleCommand implements Callable<Integer> {
             throw new UserException("--guidance needs a class-conditional model");
         }
         SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w);
-        long[] shape = SamplerAssembly.sampleShape(cfg.data());
-        Generator g = SamplerAssembly.generator(ck.denoiser(), sampling, shape, classes);
+        final long[] canvasShape = hw == null ? trained : new long[] {trained[0], hw[0], hw[1]};
+        long[] shape = canvasShape;
+        List<Double> stepGflops = stepGflops(ck, sampling, (int) shape[1], (int) shape[2]);
+        if (!"none".equals(sampling.skip().mode())) {
+            System.err.printf("brick skipping (%s, fraction %s): network GFLOP per image at each step's σ_i: %s (full stack %.4g)%n",
+                    sampling.skip().mode(), sampling.skip().fraction(), stepGflops,
+                    ck.network() instanceof Lego l ? l.flopsPerSample((int) shape[1], (int) shape[2], Exit.ALL) / 1e9
+                            : ck.network().flopsPerSample() / 1e9);
+        }
+        Generator g = SamplerAssembly.generator(ck.denoiser(), sampling, canvasShape, classes);
         if (classLabel != null) {
             g = g.withLabels(seed -> classLabel);
         }
@@ -98,7 +120,7 @@ final class SampleCommand implements Callable<Integer> {
                 Work work = Work.start("sampling " + seedList.length + " images", seedList.length, "steps")) {
             g.generate(seedList, batch, work.samplerSteps(Work.batches(seedList.length, batch)), (seed, values) -> {
                 Path file = outDir.resolve(String.format("seed-%06d.png", seed));
-                ImageGrid.writePng(ImageGrid.image(values, (int) shape[0], (int) shape[1], (int) shape[2]), file);
+                ImageGrid.writePng(ImageGrid.image(values, (int) canvasShape[0], (int) canvasShape[1], (int) canvasShape[2]), file);
                 files.add(file.toString());
                 if (grid != null) {
                     images.put(seed, values);
@@ -118,12 +140,44 @@ final class SampleCommand implements Callable<Integer> {
             out.put("guidance", w);
             out.put("images", files);
             out.put("grid", grid == null ? null : grid.toString());
+            out.put("resolution", shape[1] + "x" + shape[2]);
+            out.put("stepGflops", stepGflops);
             out.put("seconds", seconds);
             Json.print(out);
         } else {
             System.err.printf("wrote %d images to %s in %.1f s%s%n", files.size(), outDir, seconds, grid == null ? "" : " and the grid " + grid);
         }
         return 0;
+    }
+
+    /** {@code HxW} (or a single size N for N×N) as {height, width}; anything else is a user error. */
+    static int[] canvas(String spec) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})(?:x(\\d{1,5}))?").matcher(spec.strip());
+        if (!m.matches()) {
+            throw new UserException("--resolution: expected HxW such as 64x128, got '" + spec + "'");
+        }
+        int h = Integer.parseInt(m.group(1));
+        int w = m.group(2) == null ? h : Integer.parseInt(m.group(2));
+        if (h < 1 || w < 1 || h > 4096 || w > 4096) {
+            throw new UserException("--resolution: sides must be in 1..4096, got " + spec);
+        }
+        return new int[] {h, w};
+    }
+
+    /**
+     * The network's GFLOP per image of one evaluation at each step's σ_i (i = 0 … N−1) on an h × w canvas: a LEGO stack
+     * under {@code sampling.skip} evaluates only the bricks of that step's exit (a Heun step evaluates twice).
+     */
+    static List<Double> stepGflops(Checkpoint ck, SamplingConfig sampling, int h, int w) {
+        double[] sigmas = SamplerAssembly.discretization(sampling).sigmas(sampling.steps());
+        var d = SamplerAssembly.skipping(ck.denoiser(), sampling, sigmas);
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i + 1 < sigmas.length; i++) {
+            Exit exit = d instanceof BrickSkipping b ? b.exitAt(sigmas[i]) : Exit.ALL;
+            double f = ck.network() instanceof Lego l ? l.flopsPerSample(h, w, exit) : ck.network().flopsPerSample();
+            out.add(f / 1e9);
+        }
+        return out;
     }
 
     /** Refuses a {@code --precision} other than auto, fp32 or bf16 (null: not given). */
