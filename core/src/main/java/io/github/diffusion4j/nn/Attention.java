@@ -12,7 +12,7 @@ import org.bytedeco.pytorch.global.torch;
  * positions of a [B, C, H, W] map with 1×1 convolutions (ADM/EDM's {@code AttentionBlock}, qkv
  * channels laid out as [3, heads, d]) or over the L tokens of a [B, L, C] sequence with linear
  * layers (ViT/DiT's {@code Attention}, qkv features laid out as [3, heads, d]; one product per item,
- * {@link Linear#forwardTokens}). The normalisation in
+ * {@link Linear#forwardPerSample}). The normalisation in
  * front of it belongs to the caller.
  */
 public final class Attention implements Layer {
@@ -107,10 +107,10 @@ public final class Attention implements Layer {
             return proj.forward(a);
         }
         long len = x.size(1);
-        Tensor r = ((Linear) qkv).forwardTokens(x).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
+        Tensor r = ((Linear) qkv).forwardPerSample(x).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
         Tensor a = torch.scaled_dot_product_attention(r.select(0, 0), r.select(0, 1), r.select(0, 2));
         a = a.transpose(1, 2).reshape(batch, len, channels);
-        return ((Linear) proj).forwardTokens(a);
+        return ((Linear) proj).forwardPerSample(a);
     }
 
     @Override

@@ -64,12 +64,12 @@ public final class DiTBlock {
         List<Tensor> v = adaLN.split(m);
         Tensor h = attn.forward(AdaLnModulation.modulate(norm1.forward(x), v.get(0), v.get(1)));
         x = x.add(v.get(2).unsqueeze(1).mul(h));
-        h = fc1.forwardTokens(AdaLnModulation.modulate(norm2.forward(x), v.get(3), v.get(4)));
+        h = fc1.forwardPerSample(AdaLnModulation.modulate(norm2.forward(x), v.get(3), v.get(4)));
         h = torch.gelu(h, "tanh");
         if (training && dropout > 0) {
             h = torch.dropout(h, dropout, true);
         }
-        h = fc2.forwardTokens(h);
+        h = fc2.forwardPerSample(h);
         if (training && dropout > 0) {
             h = torch.dropout(h, dropout, true);
         }

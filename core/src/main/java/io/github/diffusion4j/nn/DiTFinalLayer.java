@@ -36,7 +36,7 @@ public final class DiTFinalLayer {
     /** The same with a precomputed modulation m [N, 2·width]. */
     public Tensor forwardModulated(Tensor x, Tensor m) {
         List<Tensor> v = adaLN.split(m);
-        return linear.forwardTokens(AdaLnModulation.modulate(norm.forward(x), v.get(0), v.get(1)));
+        return linear.forwardPerSample(AdaLnModulation.modulate(norm.forward(x), v.get(0), v.get(1)));
     }
 
     /** FLOPs of the linear map on {@code items} sequences of {@code tokens} tokens, without the modulation. */

@@ -1,6 +1,5 @@
 package io.github.diffusion4j.nn;
 
-import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.net.ParameterStore;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -44,17 +43,22 @@ public final class Linear implements Layer {
     }
 
     /**
-     * The same map over tokens [N, L, in] as one matrix product per item ({@code torch.bmm}), so
-     * that an item's result does not depend on its position in the batch: on the CPU a single
-     * [N·L, in] GEMM rounds rows differently by their position (measured: 1.2e-7 for L = 16), which
-     * would make a seed's sample depend on its batch even at a fixed evaluation batch size.
+     * The same map on [B, …, in] with one matrix product per sample ({@code torch.bmm} against the
+     * broadcast weight), so a sample's result depends neither on the other samples of the batch nor
+     * on its position in it: a single GEMM over all B·N rows blocks them (measured on this project's
+     * CPU: a row moved by five positions changes by 2e-7), which would make a seed's sample depend
+     * on its batch. Used by token-wise layers of backbones (DiMR).
      */
-    public Tensor forwardTokens(Tensor x) {
-        Params.check("Linear " + name, Tensors.shape(x), 3, 2, in);
+    public Tensor forwardPerSample(Tensor x) {
         ScalarType dt = x.scalar_type();
-        Tensor w = Params.cast(weight, dt).t().unsqueeze(0).expand(new long[] {x.size(0), in, out});
-        Tensor y = torch.bmm(x, w);
-        return bias == null ? y : y.add(Params.cast(bias, dt));
+        long[] shape = outputShape(io.github.diffusion4j.engine.Tensors.shape(x));
+        long b = shape[0];
+        Tensor w = Params.cast(weight, dt).t().unsqueeze(0).expand(new long[] {b, in, out});
+        Tensor y = torch.bmm(x.reshape(b, -1, in), w);
+        if (bias != null) {
+            y = y.add(Params.cast(bias, dt));
+        }
+        return y.reshape(shape);
     }
 
     @Override

@@ -26,13 +26,16 @@ public enum WeightInit {
      * ~ U(±√(6/(fan_in + out))), bias 0.
      */
     XAVIER_UNIFORM,
-    /** DiT's embedder init (Peebles and Xie 2023, {@code t_embedder.mlp}): weight ~ N(0, 0.02²), bias 0. */
-    SMALL_NORMAL,
     /**
      * Frozen: fixed buffers (not trainable) holding 0 until a weight file is loaded into the store,
      * as for pretrained feature networks.
      */
-    LOADED;
+    LOADED,
+    /**
+     * weight ~ N(0, 0.02²), bias 0: timm's {@code trunc_normal_(std=.02)} as DiMR's {@code common_layers}
+     * initialise Linear and Embedding (the truncation at ±2 never bites at this std).
+     */
+    SMALL_NORMAL;
 
     /** Registers a tensor of this scheme for a layer of fan-in {@code fanIn}. */
     void register(ParameterStore store, String name, boolean bias, long fanIn, long... shape) {
@@ -44,9 +47,9 @@ public enum WeightInit {
                     : new ParameterStore.Init.Normal(Math.sqrt(2.0 / fanIn)), null, shape);
             case XAVIER_UNIFORM -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
                     : new ParameterStore.Init.Uniform(Math.sqrt(6.0 / (fanIn + shape[0]))), null, shape);
+            case LOADED -> store.buffer(name, new ParameterStore.Init.Constant(0), shape);
             case SMALL_NORMAL -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
                     : new ParameterStore.Init.Normal(0.02), null, shape);
-            case LOADED -> store.buffer(name, new ParameterStore.Init.Constant(0), shape);
         }
     }
 }
