@@ -80,6 +80,29 @@ class BackboneContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backbones")
+    void bf16AutocastGivesFloat32HeadsCloseToTheFloat32Ones(String name, List<String> model) {
+        ExperimentConfig cfg = config(model);
+        try (PointerScope scope = new PointerScope()) {
+            Network net = NetworkAssembly.build(cfg);
+            reinitialise(net);
+            var x = new io.github.diffusion4j.engine.SeededNoise(new long[] {3, 4}).randn(1, 8, 8).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            var level = new io.github.diffusion4j.denoise.NoiseLevel(io.github.diffusion4j.engine.Tensors.fromDoubles(new double[] {-0.5, 0.7}, 2)
+                    .to(org.bytedeco.pytorch.global.torch.ScalarType.Float), new double[] {0.8, 5});
+            var cond = io.github.diffusion4j.denoise.Conditioning.classes(1, 3);
+            List<Tensor> fp32 = net.forward(x, level, cond, io.github.diffusion4j.denoise.Exit.ALL);
+            List<Tensor> bf16 = new io.github.diffusion4j.denoise.AutocastBackbone(net).forward(x, level, cond,
+                    io.github.diffusion4j.denoise.Exit.ALL);
+            assertThat(bf16).hasSameSizeAs(fp32);
+            for (int k = 0; k < fp32.size(); k++) {
+                assertThat(bf16.get(k).scalar_type().intern()).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+                double scale = fp32.get(k).abs().max().item_double();
+                assertThat(bf16.get(k).sub(fp32.get(k)).abs().max().item_double()).as("%s head %d", name, k).isLessThan(0.05 * scale);
+            }
+        }
+    }
+
     /** Redraws the zero-initialised layers, so that samples depend on every layer. */
     static void reinitialise(Network net) {
         if (net instanceof DiT d) {
