@@ -152,9 +152,9 @@ public final class Lego implements Network, AutoCloseable {
             long tokens = (long) grid * grid;
             Tensor x = xEmbedder.forward(windows).add(Tensors.fromFloats(posEmbed, 1, tokens, brick.width()).to(dt));
             for (DiTBlock b : blocks) {
-                x = b.forwardModulated(x, perRegion(b.modulation(c), regions), shape.dropout(), training);
+                x = b.forwardModulated(x, perRegion(b.modulation(c), regions), shape.dropout(), training, regions);
             }
-            x = finalLayer.forwardModulated(x, perRegion(finalLayer.modulation(c), regions));
+            x = finalLayer.forwardModulated(x, perRegion(finalLayer.modulation(c), regions), regions);
             Tensor out = unpatchify.forward(x); // [B·L, out, r, r]
             int oc = shape.outChannels();
             return out.reshape(batch, h, w, oc, r, r).permute(0, 3, 1, 4, 2, 5).reshape(batch, oc, height, width);

@@ -92,6 +92,14 @@ public final class Attention implements Layer {
     /** {@code proj(MHA(qkv(x)))}, of {@code x}'s shape. */
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, 1);
+    }
+
+    /**
+     * The same, over tokens, with the linear maps computed per group of {@code itemsPerSample}
+     * consecutive sequences ({@link Linear#forwardGrouped}); the attention itself stays per sequence.
+     */
+    public Tensor forward(Tensor x, long itemsPerSample) {
         outputShape(Tensors.shape(x));
         long d = channels / heads;
         long batch = x.size(0);
@@ -107,10 +115,10 @@ public final class Attention implements Layer {
             return proj.forward(a);
         }
         long len = x.size(1);
-        Tensor r = ((Linear) qkv).forwardPerSample(x).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
+        Tensor r = ((Linear) qkv).forwardGrouped(x, itemsPerSample).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
         Tensor a = torch.scaled_dot_product_attention(r.select(0, 0), r.select(0, 1), r.select(0, 2));
         a = a.transpose(1, 2).reshape(batch, len, channels);
-        return ((Linear) proj).forwardPerSample(a);
+        return ((Linear) proj).forwardGrouped(a, itemsPerSample);
     }
 
     @Override

@@ -61,15 +61,23 @@ public final class DiTBlock {
 
     /** The block on tokens x [N, L, width] with precomputed modulation m [N, 6·width] (from {@link #modulation}). */
     public Tensor forwardModulated(Tensor x, Tensor m, double dropout, boolean training) {
+        return forwardModulated(x, m, dropout, training, 1);
+    }
+
+    /**
+     * The same where every {@code itemsPerSample} consecutive sequences belong to one sample (LEGO's
+     * regions of one image): the linear maps run as one product per sample ({@link Linear#forwardGrouped}).
+     */
+    public Tensor forwardModulated(Tensor x, Tensor m, double dropout, boolean training, long itemsPerSample) {
         List<Tensor> v = adaLN.split(m);
-        Tensor h = attn.forward(AdaLnModulation.modulate(norm1.forward(x), v.get(0), v.get(1)));
+        Tensor h = attn.forward(AdaLnModulation.modulate(norm1.forward(x), v.get(0), v.get(1)), itemsPerSample);
         x = x.add(v.get(2).unsqueeze(1).mul(h));
-        h = fc1.forwardPerSample(AdaLnModulation.modulate(norm2.forward(x), v.get(3), v.get(4)));
+        h = fc1.forwardGrouped(AdaLnModulation.modulate(norm2.forward(x), v.get(3), v.get(4)), itemsPerSample);
         h = torch.gelu(h, "tanh");
         if (training && dropout > 0) {
             h = torch.dropout(h, dropout, true);
         }
-        h = fc2.forwardPerSample(h);
+        h = fc2.forwardGrouped(h, itemsPerSample);
         if (training && dropout > 0) {
             h = torch.dropout(h, dropout, true);
         }

@@ -35,8 +35,13 @@ public final class DiTFinalLayer {
 
     /** The same with a precomputed modulation m [N, 2·width]. */
     public Tensor forwardModulated(Tensor x, Tensor m) {
+        return forwardModulated(x, m, 1);
+    }
+
+    /** The same where every {@code itemsPerSample} consecutive sequences belong to one sample ({@link Linear#forwardGrouped}). */
+    public Tensor forwardModulated(Tensor x, Tensor m, long itemsPerSample) {
         List<Tensor> v = adaLN.split(m);
-        return linear.forwardPerSample(AdaLnModulation.modulate(norm.forward(x), v.get(0), v.get(1)));
+        return linear.forwardGrouped(AdaLnModulation.modulate(norm.forward(x), v.get(0), v.get(1)), itemsPerSample);
     }
 
     /** FLOPs of the linear map on {@code items} sequences of {@code tokens} tokens, without the modulation. */
