@@ -2,7 +2,10 @@ package io.github.diffusion4j.cli;
 
 import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.denoise.BrickSkipping;
+import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.engine.Engine;
+import io.github.diffusion4j.net.Lego;
 import io.github.diffusion4j.io.ImageGrid;
 import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.sample.Generator;
@@ -57,6 +60,10 @@ final class SampleCommand implements Callable<Integer> {
             description = "Arithmetic of the network (default: the config's training.precision; auto = bf16 only on a CPU with native bf16).")
     String precision;
 
+    @Option(names = "--resolution", paramLabel = "HxW",
+            description = "Canvas height x width (default: the training resolution); only backbones that accept other canvases (lego) take another.")
+    String resolution;
+
     @Option(names = "--json", description = "Print one JSON object on stdout (for a dual-output checkpoint with the mean mixing weight s of every step).")
     boolean json;
 
@@ -93,6 +100,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
+        int[] hw = resolution == null ? null : canvas(resolution);
         Checkpoint ck = Checkpoint.load(checkpoint, precision);
         boolean dual = ck.denoiser().parametrisation() instanceof DualOutput;
         if (mixMap != null && !dual) {
@@ -100,8 +108,14 @@ final class SampleCommand implements Callable<Integer> {
                     + " uses " + ck.denoiser().parametrisation());
         }
         int[] mapSteps = mixMap == null ? new int[0] : mixSteps(mixSteps, steps != null ? steps : ck.config().sampling().steps());
-        System.err.println(ck.precision().reason());
         var cfg = ck.config();
+        long[] trained = SamplerAssembly.sampleShape(cfg.data());
+        if (hw != null && (hw[0] != trained[1] || hw[1] != trained[2]) && !ck.network().acceptsCanvas(hw[0], hw[1])) {
+            throw new UserException("--resolution " + resolution + ": this " + cfg.model().type() + " model samples only at its "
+                    + trained[1] + "x" + trained[2] + " training resolution"
+                    + (ck.network() instanceof Lego ? " or on canvases whose sides are multiples of every brick size" : ""));
+        }
+        System.err.println(ck.precision().reason());
         int classes = cfg.model().classes();
         if (classLabel != null && (classLabel < 0 || classLabel >= classes)) {
             throw new UserException("--class " + classLabel + ": the model has " + (classes == 0 ? "no classes" : "classes 0.." + (classes - 1)));
@@ -111,10 +125,18 @@ final class SampleCommand implements Callable<Integer> {
             throw new UserException("--guidance needs a class-conditional model");
         }
         SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w);
-        long[] shape = SamplerAssembly.sampleShape(cfg.data());
+        final long[] canvasShape = hw == null ? trained : new long[] {trained[0], hw[0], hw[1]};
+        long[] shape = canvasShape;
+        List<Double> stepGflops = stepGflops(ck, sampling, (int) shape[1], (int) shape[2]);
+        if (!"none".equals(sampling.skip().mode())) {
+            System.err.printf("brick skipping (%s, fraction %s): network GFLOP per image at each step's σ_i: %s (full stack %.4g)%n",
+                    sampling.skip().mode(), sampling.skip().fraction(), stepGflops,
+                    ck.network() instanceof Lego l ? l.flopsPerSample((int) shape[1], (int) shape[2], Exit.ALL) / 1e9
+                            : ck.network().flopsPerSample() / 1e9);
+        }
         int mapRows = Math.min(MIX_MAP_ROWS, seedList.length);
         MixingWeightRecorder mixing = dual && (json || mixMap != null) ? new MixingWeightRecorder(ck.denoiser(), mapRows, mapSteps) : null;
-        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, shape, classes);
+        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, canvasShape, classes);
         if (mixing != null && g.sigmas().length - 1 != sampling.steps()) {
             throw new IllegalStateException("a grid of " + sampling.steps() + " steps has " + g.sigmas().length + " levels");
         }
@@ -133,7 +155,7 @@ final class SampleCommand implements Callable<Integer> {
                     firstSamples[files.size()] = values; // the sink sees the seeds in order, as the recorder numbers its rows
                 }
                 Path file = outDir.resolve(String.format("seed-%06d.png", seed));
-                ImageGrid.writePng(ImageGrid.image(values, (int) shape[0], (int) shape[1], (int) shape[2]), file);
+                ImageGrid.writePng(ImageGrid.image(values, (int) canvasShape[0], (int) canvasShape[1], (int) canvasShape[2]), file);
                 files.add(file.toString());
                 if (grid != null) {
                     images.put(seed, values);
@@ -162,6 +184,8 @@ final class SampleCommand implements Callable<Integer> {
             out.put("guidance", w);
             out.put("images", files);
             out.put("grid", grid == null ? null : grid.toString());
+            out.put("resolution", shape[1] + "x" + shape[2]);
+            out.put("stepGflops", stepGflops);
             out.put("seconds", seconds);
             out.put("mixingWeight", mixing == null ? null : mixing.means());
             out.put("mixMap", mixMap == null ? null : mixMapJson(mixMap, seedList, mapRows, mapSteps, mixing));
@@ -193,6 +217,36 @@ final class SampleCommand implements Callable<Integer> {
             if (out[k] < 0 || out[k] >= steps) {
                 throw new UserException("--mix-steps: step " + out[k] + " is outside 0.." + (steps - 1) + " (the sampler takes " + steps + " steps)");
             }
+        }
+        return out;
+    }
+
+    /** {@code HxW} (or a single size N for N×N) as {height, width}; anything else is a user error. */
+    static int[] canvas(String spec) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})(?:x(\\d{1,5}))?").matcher(spec.strip());
+        if (!m.matches()) {
+            throw new UserException("--resolution: expected HxW such as 64x128, got '" + spec + "'");
+        }
+        int h = Integer.parseInt(m.group(1));
+        int w = m.group(2) == null ? h : Integer.parseInt(m.group(2));
+        if (h < 1 || w < 1 || h > 4096 || w > 4096) {
+            throw new UserException("--resolution: sides must be in 1..4096, got " + spec);
+        }
+        return new int[] {h, w};
+    }
+
+    /**
+     * The network's GFLOP per image of one evaluation at each step's σ_i (i = 0 … N−1) on an h × w canvas: a LEGO stack
+     * under {@code sampling.skip} evaluates only the bricks of that step's exit (a Heun step evaluates twice).
+     */
+    static List<Double> stepGflops(Checkpoint ck, SamplingConfig sampling, int h, int w) {
+        double[] sigmas = SamplerAssembly.discretization(sampling).sigmas(sampling.steps());
+        var d = SamplerAssembly.skipping(ck.denoiser(), sampling, sigmas);
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i + 1 < sigmas.length; i++) {
+            Exit exit = d instanceof BrickSkipping b ? b.exitAt(sigmas[i]) : Exit.ALL;
+            double f = ck.network() instanceof Lego l ? l.flopsPerSample(h, w, exit) : ck.network().flopsPerSample();
+            out.add(f / 1e9);
         }
         return out;
     }

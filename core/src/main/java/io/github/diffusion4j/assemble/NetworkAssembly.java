@@ -8,6 +8,8 @@ import io.github.diffusion4j.denoise.HeadSpec;
 import java.util.List;
 import io.github.diffusion4j.net.DiMR;
 import io.github.diffusion4j.net.DiMRConfig;
+import io.github.diffusion4j.net.DiT;
+import io.github.diffusion4j.net.Lego;
 import io.github.diffusion4j.net.Network;
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNet;
@@ -39,13 +41,26 @@ public final class NetworkAssembly {
             }
             return new DiMR(c, m.seed());
         }
+        if (stage.model() instanceof ModelConfig.Lego m) {
+            if (heads.size() != m.bricks().size() || heads.stream().anyMatch(h -> h.downsample() != 1 || !h.equals(heads.get(0)))) {
+                throw new IllegalStateException("a LEGO stack has one full-resolution head per brick; the parametrisation reads " + heads);
+            }
+            List<Lego.Brick> bricks = m.bricks().stream()
+                    .map(b -> new Lego.Brick(b.size(), b.patch(), b.depth(), b.width(), b.heads())).toList();
+            return new Lego(validated(new Lego.Shape(stage.resolution(), channels, heads.get(0).channels(), bricks, m.mlpRatio(),
+                    m.dropout(), m.classes())), m.seed());
+        }
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
-            throw new IllegalStateException("a U-Net has one full-resolution head; the parametrisation reads " + heads);
+            throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
         }
         if (stage.model() instanceof ModelConfig.UNet m) {
             return new UNet(validated(new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
                     m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),
                     NoiseEmbeddingType.parse(m.embedding()))), m.seed());
+        }
+        if (stage.model() instanceof ModelConfig.Dit m) {
+            return new DiT(validated(new DiT.Shape(stage.resolution(), channels, out, m.patch(), m.width(), m.depth(), m.heads(),
+                    m.mlpRatio(), m.dropout(), m.classes())), m.seed());
         }
         throw new IllegalStateException("no network for model type '" + stage.model().type() + "'");
     }
@@ -54,6 +69,24 @@ public final class NetworkAssembly {
     private static UNetConfig validated(UNetConfig u) {
         try {
             return u.validate();
+        } catch (IllegalArgumentException e) {
+            throw ConfigLoader.asConfigError(e);
+        }
+    }
+
+    /** {@code l} validated; a bad shape is a config error naming the key. */
+    private static Lego.Shape validated(Lego.Shape l) {
+        try {
+            return l.validate();
+        } catch (IllegalArgumentException e) {
+            throw ConfigLoader.asConfigError(e);
+        }
+    }
+
+    /** {@code d} validated; a bad shape is a config error naming the key. */
+    private static DiT.Shape validated(DiT.Shape d) {
+        try {
+            return d.validate();
         } catch (IllegalArgumentException e) {
             throw ConfigLoader.asConfigError(e);
         }

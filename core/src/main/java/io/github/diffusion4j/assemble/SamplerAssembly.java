@@ -6,7 +6,10 @@ import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DataConfig;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.config.SamplerConfig;
+import io.github.diffusion4j.denoise.BrickSkipping;
 import io.github.diffusion4j.denoise.Denoiser;
+import io.github.diffusion4j.denoise.PreconditionedDenoiser;
+import io.github.diffusion4j.param.MultiHeadSupervision;
 import io.github.diffusion4j.sample.AncestralSampler;
 import io.github.diffusion4j.sample.Churn;
 import io.github.diffusion4j.sample.ClassifierFreeGuidance;
@@ -89,7 +92,31 @@ public final class SamplerAssembly {
             throw new ConfigException("sampling.steps (or --steps) is " + s.steps() + " but the discrete schedule has only "
                     + d.schedule().steps() + " training steps to re-space");
         }
-        return new Generator(guided(denoiser, s.guidance()), sampler(s), grid.sigmas(s.steps()), sampleShape).withClasses(classes);
+        double[] sigmas = grid.sigmas(s.steps());
+        return new Generator(guided(skipping(denoiser, s, sigmas), s.guidance()), sampler(s), sigmas, sampleShape).withClasses(classes);
+    }
+
+    /**
+     * {@code denoiser} under {@code sampling.skip} on the grid {@code sigmas} ({@link BrickSkipping}, inside guidance so both
+     * branches skip), or itself when nothing is skipped; skipping needs a network with several stages.
+     */
+    public static Denoiser skipping(Denoiser denoiser, SamplingConfig s, double[] sigmas) {
+        BrickSkipping.Mode mode = BrickSkipping.Mode.parse(s.skip().mode());
+        if (mode == BrickSkipping.Mode.NONE) {
+            return denoiser;
+        }
+        int stages = denoiser instanceof PreconditionedDenoiser p && p.parametrisation() instanceof MultiHeadSupervision m
+                ? m.downsample().size() : 1;
+        if (stages < 2) {
+            throw new ConfigException("config key 'sampling.skip.mode' is '" + s.skip().mode()
+                    + "' but the model has a single stage; only a brick stack (model.type: lego) skips bricks");
+        }
+        int keep = s.skip().keep() == 0 ? stages - 1 : s.skip().keep();
+        if (keep >= stages) {
+            throw new ConfigException("config key 'sampling.skip.keep' is " + keep + " but the model has " + stages
+                    + " bricks; a skipped step keeps fewer (0 = all but the last)");
+        }
+        return new BrickSkipping((PreconditionedDenoiser) denoiser, sigmas, mode, s.skip().fraction(), keep);
     }
 
     /** The generator of an experiment's own sampling settings, data shape and classes. */
@@ -109,7 +136,7 @@ public final class SamplerAssembly {
     public static SamplingConfig overridden(SamplingConfig s, String sampler, Integer steps, Double guidance) {
         SamplerConfig chosen = sampler == null ? s.sampler() : samplerConfig(sampler, s.sampler().churn());
         return new SamplingConfig(chosen, steps != null ? steps : s.steps(), s.sigmaMin(), s.sigmaMax(), s.discretisation(),
-                guidance != null ? guidance : s.guidance(), s.gridSeeds());
+                guidance != null ? guidance : s.guidance(), s.gridSeeds(), s.skip());
     }
 
     /** The typed sampler config called {@code name}, with S_churn {@code sChurn} where it takes one. */

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     static final String PRESETS = "/io/github/diffusion4j/presets/";
     /** The presets shipped as resources. */
     public static final List<String> PRESET_NAMES = List.of("mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet",
-            "emoji32-dimr", "emoji64-dimr");
+            "emoji32-dimr", "emoji64-dimr", "emoji32-dit", "emoji64-dit", "emoji32-lego-pg", "emoji32-lego-pr", "emoji64-lego-pg");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

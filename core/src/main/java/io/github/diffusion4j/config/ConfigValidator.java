@@ -104,6 +104,28 @@ final class ConfigValidator {
             unet(st, m, p, resolutionKey, channels);
         } else if (st.model() instanceof ModelConfig.DiMR m) {
             dimr(st, m, p, channels);
+        } else if (st.model() instanceof ModelConfig.Dit m) {
+            nonNegative(p + "model.classes", m.classes());
+            atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+            try {
+                new io.github.diffusion4j.net.DiT.Shape(st.resolution(), channels, channels, m.patch(), m.width(), m.depth(),
+                        m.heads(), m.mlpRatio(), m.dropout(), m.classes()).validate();
+            } catch (IllegalArgumentException e) {
+                throw modelError(e, p, resolutionKey);
+            }
+        } else if (st.model() instanceof ModelConfig.Lego m) {
+            nonNegative(p + "model.classes", m.classes());
+            atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+            if (m.bricks() == null || m.bricks().isEmpty() || m.bricks().contains(null)) {
+                throw new ConfigException("config key '" + p + "model.bricks' must list at least one brick {size, patch, depth, width, heads}");
+            }
+            try {
+                new io.github.diffusion4j.net.Lego.Shape(st.resolution(), channels, channels, m.bricks().stream()
+                        .map(b -> new io.github.diffusion4j.net.Lego.Brick(b.size(), b.patch(), b.depth(), b.width(), b.heads()))
+                        .toList(), m.mlpRatio(), m.dropout(), m.classes()).validate();
+            } catch (IllegalArgumentException e) {
+                throw modelError(e, p, resolutionKey);
+            }
         }
         var f = st.diffusion();
         choice(p + "diffusion.preconditioning", f.preconditioning(), List.of("edm", "vp", "ve"));
@@ -159,6 +181,21 @@ final class ConfigValidator {
             choice(p + "sampling.discretisation.spacing", x.spacing(), List.of("leading", "trailing"));
         }
         nonNegative(p + "sampling.guidance", s.guidance());
+        if (s.skip() == null) {
+            throw new ConfigException("config key '" + p + "sampling.skip' must be a section {mode, fraction, keep}");
+        }
+        choice(p + "sampling.skip.mode", s.skip().mode(), List.of("none", "late", "early"));
+        range(p + "sampling.skip.fraction", s.skip().fraction(), 0, 1);
+        nonNegative(p + "sampling.skip.keep", s.skip().keep());
+        if (!"none".equals(s.skip().mode()) && !(st.model() instanceof ModelConfig.Lego)) {
+            throw new ConfigException("config key '" + p + "sampling.skip.mode' is '" + s.skip().mode() + "' but model.type is '"
+                    + st.model().type() + "'; only a brick stack (lego) skips bricks");
+        }
+        if (st.model() instanceof ModelConfig.Lego m && m.bricks() != null && s.skip().keep() >= m.bricks().size()
+                && !"none".equals(s.skip().mode())) {
+            throw new ConfigException("config key '" + p + "sampling.skip.keep' is " + s.skip().keep() + " but model.bricks has "
+                    + m.bricks().size() + "; a skipped step keeps fewer bricks (0 = all but the last)");
+        }
         positive(p + "sampling.gridSeeds", s.gridSeeds());
     }
 
@@ -216,6 +253,20 @@ final class ConfigValidator {
         String field = colon < 0 ? "" : msg.substring(0, colon);
         String key = UNET_KEYS.getOrDefault(field, "model");
         key = key.equals("data.resolution") ? resolutionKey : key.startsWith("model") ? p + key : key;
+        return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
+    }
+
+    /**
+     * A transformer backbone's shape failure ("field: problem") as a config error: {@code resolution}
+     * is the stage's resolution key, {@code numClasses} is {@code model.classes}, any other field
+     * {@code model.<field>}.
+     */
+    static ConfigException modelError(IllegalArgumentException e, String p, String resolutionKey) {
+        String msg = String.valueOf(e.getMessage());
+        int colon = msg.indexOf(':');
+        String field = colon < 0 ? "" : msg.substring(0, colon);
+        String key = field.equals("resolution") ? resolutionKey : field.equals("inChannels") ? "data.channels"
+                : p + "model" + (field.isEmpty() ? "" : "." + (field.equals("numClasses") ? "classes" : field));
         return new ConfigException("config key '" + key + "': " + (colon < 0 ? msg : msg.substring(colon + 1).strip()));
     }
 

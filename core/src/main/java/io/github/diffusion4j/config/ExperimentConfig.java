@@ -128,8 +128,18 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
      */
     public record SamplingConfig(
             SamplerConfig sampler, int steps, double sigmaMin, double sigmaMax, DiscretisationConfig discretisation,
-            double guidance, int gridSeeds) {
+            double guidance, int gridSeeds, SkipConfig skip) {
         public static final SamplingConfig DEFAULT = new SamplingConfig(SamplerConfig.Heun.DEFAULT, 18, 0.002, 80,
-                DiscretisationConfig.Karras.DEFAULT, 1.0, 100);
+                DiscretisationConfig.Karras.DEFAULT, 1.0, 100, SkipConfig.DEFAULT);
+    }
+
+    /**
+     * Skipping bricks at sampling ({@code sampling.skip}; LEGO, Zheng et al. 2024, Sec. 3.3): in
+     * round({@code fraction}·steps) steps only the first {@code keep} bricks run (0 = all but the
+     * last); {@code mode} {@code late} skips the last, low-noise steps (progressive growth),
+     * {@code early} the first, high-noise ones (progressive refinement), {@code none} nothing.
+     */
+    public record SkipConfig(String mode, double fraction, int keep) {
+        public static final SkipConfig DEFAULT = new SkipConfig("none", 0.0, 0);
     }
 }

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /**
- * The backbone of a stage, chosen by {@code model.type} (today {@code unet}; DiT, DiMR and LEGO
- * become further records). Every backbone may be class-conditional and draws its weights from a seed.
+ * The backbone of a stage, chosen by {@code model.type} ({@code unet}, {@code dimr}, {@code dit},
+ * {@code lego}). Every backbone may be class-conditional and draws its weights from a seed.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = ModelConfig.UNet.class, name = "unet"),
-    @JsonSubTypes.Type(value = ModelConfig.DiMR.class, name = "dimr")})
-public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, ModelConfig.DiMR {
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ModelConfig.UNet.class, name = "unet"),
+    @JsonSubTypes.Type(value = ModelConfig.DiMR.class, name = "dimr"),
+    @JsonSubTypes.Type(value = ModelConfig.Dit.class, name = "dit"),
+    @JsonSubTypes.Type(value = ModelConfig.Lego.class, name = "lego")})
+public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, ModelConfig.DiMR, ModelConfig.Dit, ModelConfig.Lego {
     /** Number of classes (0 = unconditional; N adds N classes plus the null class for guidance). */
     int classes();
 
@@ -77,5 +80,39 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
         public List<Integer> headDownsample() {
             return branches == null ? List.of(1) : branches.stream().map(b -> b == null ? 1 : b.downsample()).toList();
         }
+    }
+
+    /**
+     * The Diffusion Transformer with adaLN-Zero (Peebles &amp; Xie 2023): patch size {@code patch},
+     * token width {@code width}, {@code depth} blocks of {@code heads} heads, MLP {@code mlpRatio}·width,
+     * dropout in the MLPs.
+     */
+    record Dit(int patch, int width, int depth, int heads, double mlpRatio, double dropout, int classes, long seed)
+            implements ModelConfig {
+        public static final Dit DEFAULT = new Dit(2, 64, 4, 4, 4.0, 0.0, 0, 0);
+    }
+
+    /**
+     * A LEGO brick stack (Zheng et al. 2024, Sec. 3): bricks in order, each seeing {@code size}×{@code size}
+     * regions cut into {@code patch}×{@code patch} tokens, {@code depth} DiT blocks of width
+     * {@code width} and {@code heads} heads. The shared conditioning has the first brick's width.
+     */
+    record Lego(List<Brick> bricks, double mlpRatio, double dropout, int classes, long seed) implements ModelConfig {
+        public static final Lego DEFAULT = new Lego(List.of(new Brick(4, 2, 1, 64, 4), new Brick(16, 2, 2, 64, 4)), 4.0, 0.0, 0, 0);
+
+        public Lego {
+            bricks = Lists.copyOf(bricks);
+        }
+
+        /** One full-resolution head per brick (deep supervision, {@code diffusion.supervision}). */
+        @Override
+        public List<Integer> headDownsample() {
+            return java.util.Collections.nCopies(bricks == null || bricks.isEmpty() ? 1 : bricks.size(), 1);
+        }
+    }
+
+    /** One LEGO brick: region size r, patch p, depth, width and heads of its DiT blocks. */
+    record Brick(int size, int patch, int depth, int width, int heads) {
+        public static final Brick DEFAULT = new Brick(8, 2, 1, 64, 4);
     }
 }

@@ -21,4 +21,12 @@ public interface Network extends Backbone {
 
     /** Multiply-add FLOPs of one forward pass for one sample (2 per multiply-add). */
     double flopsPerSample();
+
+    /**
+     * Whether {@link #forward} accepts images of {@code height} × {@code width} other than the
+     * training resolution (a larger or non-square canvas, as LEGO's bricks allow); no by default.
+     */
+    default boolean acceptsCanvas(int height, int width) {
+        return false;
+    }
 }

@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.global.torch;
  * with a fused {@code qkv} projection and an output projection {@code proj}, either over the H·W
  * positions of a [B, C, H, W] map with 1×1 convolutions (ADM/EDM's {@code AttentionBlock}, qkv
  * channels laid out as [3, heads, d]) or over the L tokens of a [B, L, C] sequence with linear
- * layers (ViT/DiT's {@code Attention}, qkv features laid out as [3, heads, d]). The normalisation in
+ * layers (ViT/DiT's {@code Attention}, qkv features laid out as [3, heads, d]; one product per item,
+ * {@link Linear#forwardPerSample}). The normalisation in
  * front of it belongs to the caller.
  */
 public final class Attention implements Layer {
@@ -56,8 +57,14 @@ public final class Attention implements Layer {
      * 3·channels, {@link WeightInit#KAIMING_UNIFORM}) then {@code name.proj} (linear, {@code projInit}).
      */
     public static Attention overTokens(ParameterStore store, String name, int channels, int heads, WeightInit projInit) {
+        return overTokens(store, name, channels, heads, WeightInit.KAIMING_UNIFORM, projInit);
+    }
+
+    /** The same with {@code name.qkv} drawn by {@code qkvInit} (DiT: {@link WeightInit#XAVIER_UNIFORM} for both). */
+    public static Attention overTokens(ParameterStore store, String name, int channels, int heads, WeightInit qkvInit,
+            WeightInit projInit) {
         checkHeads(name, channels, heads);
-        Linear qkv = new Linear(store, name + ".qkv", channels, 3 * channels, true, WeightInit.KAIMING_UNIFORM);
+        Linear qkv = new Linear(store, name + ".qkv", channels, 3 * channels, true, qkvInit);
         Linear proj = new Linear(store, name + ".proj", channels, channels, true, projInit);
         return new Attention(Layout.TOKENS, name, channels, heads, qkv, proj);
     }
@@ -85,6 +92,14 @@ public final class Attention implements Layer {
     /** {@code proj(MHA(qkv(x)))}, of {@code x}'s shape. */
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, 1);
+    }
+
+    /**
+     * The same, over tokens, with the linear maps computed per group of {@code itemsPerSample}
+     * consecutive sequences ({@link Linear#forwardGrouped}); the attention itself stays per sequence.
+     */
+    public Tensor forward(Tensor x, long itemsPerSample) {
         outputShape(Tensors.shape(x));
         long d = channels / heads;
         long batch = x.size(0);
@@ -100,10 +115,10 @@ public final class Attention implements Layer {
             return proj.forward(a);
         }
         long len = x.size(1);
-        Tensor r = qkv.forward(x).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
+        Tensor r = ((Linear) qkv).forwardGrouped(x, itemsPerSample).reshape(batch, len, 3, heads, d).permute(2, 0, 3, 1, 4); // [3, B, heads, L, d]
         Tensor a = torch.scaled_dot_product_attention(r.select(0, 0), r.select(0, 1), r.select(0, 2));
         a = a.transpose(1, 2).reshape(batch, len, channels);
-        return proj.forward(a);
+        return ((Linear) proj).forwardGrouped(a, itemsPerSample);
     }
 
     @Override

@@ -21,6 +21,11 @@ public final class ClassEmbedding implements Layer {
 
     /** Registers {@code name.weight} [numClasses + 1, dim] ~ N(0, 1). */
     public ClassEmbedding(ParameterStore store, String name, int numClasses, int dim) {
+        this(store, name, numClasses, dim, 1);
+    }
+
+    /** Registers {@code name.weight} [numClasses + 1, dim] ~ N(0, std²) (DiT's {@code y_embedder}: std 0.02). */
+    public ClassEmbedding(ParameterStore store, String name, int numClasses, int dim, double std) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("ClassEmbedding " + name + " needs at least one class, got " + numClasses);
         }
@@ -28,7 +33,7 @@ public final class ClassEmbedding implements Layer {
         this.name = name;
         this.numClasses = numClasses;
         this.dim = dim;
-        this.table = store.parameter(name + ".weight", new ParameterStore.Init.Normal(1), null, numClasses + 1, dim);
+        this.table = store.parameter(name + ".weight", new ParameterStore.Init.Normal(std), null, numClasses + 1, dim);
     }
 
     /** The row of the null class: {@code numClasses}. */

@@ -61,6 +61,23 @@ public final class Linear implements Layer {
         return y.reshape(shape);
     }
 
+    /**
+     * {@link #forwardPerSample} with every {@code items} consecutive rows of x [N, …, in] (N a multiple
+     * of items) taken as one sample: one matrix product per group, so that a sample whose items are
+     * consecutive (LEGO's regions of one image) is computed the same at any batch position, without
+     * a product (and, in the backward pass, a broadcast weight gradient) per tiny item.
+     */
+    public Tensor forwardGrouped(Tensor x, long items) {
+        if (items == 1) {
+            return forwardPerSample(x);
+        }
+        long[] shape = outputShape(io.github.diffusion4j.engine.Tensors.shape(x));
+        if (shape[0] % items != 0) {
+            throw new IllegalArgumentException("Linear " + name + ": " + shape[0] + " rows are not groups of " + items);
+        }
+        return forwardPerSample(x.reshape(shape[0] / items, -1, in)).reshape(shape);
+    }
+
     @Override
     public long[] outputShape(long... inputShape) {
         Params.check("Linear " + name, inputShape, inputShape.length, inputShape.length - 1, in);

@@ -21,6 +21,12 @@ public enum WeightInit {
     /** He et al. 2015: weight ~ N(0, 2/fan_in), bias 0. */
     HE_NORMAL,
     /**
+     * Glorot and Bengio 2010 as DiT initialises its linear layers and patch embedding
+     * ({@code xavier_uniform_} on the weight viewed as a matrix [out, fan_in]): weight
+     * ~ U(±√(6/(fan_in + out))), bias 0.
+     */
+    XAVIER_UNIFORM,
+    /**
      * Frozen: fixed buffers (not trainable) holding 0 until a weight file is loaded into the store,
      * as for pretrained feature networks.
      */
@@ -39,6 +45,8 @@ public enum WeightInit {
             case ZERO -> store.parameter(name, new ParameterStore.Init.Constant(0), u, shape);
             case HE_NORMAL -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
                     : new ParameterStore.Init.Normal(Math.sqrt(2.0 / fanIn)), null, shape);
+            case XAVIER_UNIFORM -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
+                    : new ParameterStore.Init.Uniform(Math.sqrt(6.0 / (fanIn + shape[0]))), null, shape);
             case LOADED -> store.buffer(name, new ParameterStore.Init.Constant(0), shape);
             case SMALL_NORMAL -> store.parameter(name, bias ? new ParameterStore.Init.Constant(0)
                     : new ParameterStore.Init.Normal(0.02), null, shape);

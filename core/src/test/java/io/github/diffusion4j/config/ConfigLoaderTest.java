@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Config loading: presets, overrides, round trips, and errors that name the offending key. */
 class ConfigLoaderTest {
     @ParameterizedTest
-    @ValueSource(strings = {"mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet", "emoji32-dimr", "emoji64-dimr"})
+    @ValueSource(strings = {"mnist-unet", "fashion-unet", "emoji32-unet", "emoji64-unet", "emoji32-dimr", "emoji64-dimr", "emoji32-dit",
+            "emoji64-dit", "emoji32-lego-pg", "emoji32-lego-pr", "emoji64-lego-pg"})
     void presetsLoadAndRoundTrip(String preset) {
         ExperimentConfig c = ConfigLoader.load(preset, List.of());
         assertThat(c.name()).isEqualTo(preset);

@@ -40,13 +40,17 @@ class Round1ConfigsTest {
      * training.precision: auto} is fp32 on a CPU without native bf16 (round 1's Xeon, this
      * project's machines), what round 1 did; on a CPU with AVX512-BF16/AMX it is bf16, the change
      * the measuring-bench issue asked for. {@code diffusion.supervision} without weights leaves a
-     * one-head model's loss as it was (multi-head supervision, DiMR issue).
+     * one-head model's loss as it was (multi-head supervision, DiMR issue); {@code sampling.skip}
+     * in mode {@code none} skips nothing (LEGO issue).
      */
     private static final Map<String, String> ADDED = Map.of(
             "diffusion.process", "additive",
             "diffusion.supervision.weights", "[]",
             "diffusion.supervision.pooling", "sum",
             "sampling.discretisation.type", "karras",
+            "sampling.skip.mode", "none",
+            "sampling.skip.fraction", "0.0",
+            "sampling.skip.keep", "0",
             "training.precision", "auto");
 
     @TempDir

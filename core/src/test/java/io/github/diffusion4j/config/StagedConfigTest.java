@@ -161,8 +161,8 @@ class StagedConfigTest {
 
     @Test
     void anUnknownTypeIsNamedWithTheChoices() {
-        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("model.type=dit")))
-                .hasMessage("config key 'model.type' must be one of [unet, dimr], got 'dit'");
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("model.type=vit")))
+                .hasMessage("config key 'model.type' must be one of [unet, dimr, dit, lego], got 'vit'");
         assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("diffusion.process=blur")))
                 .hasMessage("config key 'diffusion.process' must be one of [additive], got 'blur'");
         assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("sampling.sampler=3")))

@@ -1,0 +1,201 @@
+package io.github.diffusion4j.net;
+
+import io.github.diffusion4j.denoise.BackboneSpec;
+import io.github.diffusion4j.denoise.Conditioning;
+import io.github.diffusion4j.denoise.Exit;
+import io.github.diffusion4j.denoise.NoiseLevel;
+import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.nn.DiTBlock;
+import io.github.diffusion4j.nn.DiTFinalLayer;
+import io.github.diffusion4j.nn.PatchEmbed;
+import io.github.diffusion4j.nn.SinCosPositionEmbedding;
+import io.github.diffusion4j.nn.Unpatchify;
+import io.github.diffusion4j.nn.WeightInit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The Diffusion Transformer (Peebles and Xie 2023, DiT, Fig. 3, adaLN-Zero variant): patchify the
+ * input with patch p into (H/p)·(W/p) tokens of width {@code width} (a p×p stride-p convolution),
+ * add the fixed 2-D sin-cos position embedding, run {@code depth} pre-norm DiT blocks with
+ * adaLN-Zero modulation from c = noise embedding + class embedding (null row for guidance), a final
+ * adaLN layer and a linear map of each token to its p·p·C pixels, and unpatchify. Zero-initialised
+ * modulations and output layer: the initial network outputs exactly 0. One full-resolution head.
+ *
+ * <p>Parameters (names as DiT's state dict, with {@code nn.Sequential} indices dropped from the
+ * modulations): {@code x_embedder.proj}, {@code t_embedder.mlp.0}, {@code t_embedder.mlp.2},
+ * {@code y_embedder.embedding_table}, {@code blocks.i.{attn.qkv, attn.proj, mlp.fc1, mlp.fc2,
+ * adaLN_modulation}}, {@code final_layer.{linear, adaLN_modulation}}. The position embedding is a
+ * fixed function of the grid, recomputed rather than stored.
+ */
+public final class DiT implements Network, AutoCloseable {
+    /**
+     * Shape of a DiT.
+     *
+     * @param resolution  input height = width, divisible by {@code patch}
+     * @param inChannels  input channels
+     * @param outChannels channels of the head
+     * @param patch       patch size p
+     * @param width       token width (hidden size), divisible by 4 and by {@code heads}
+     * @param depth       number of DiT blocks
+     * @param heads       attention heads
+     * @param mlpRatio    MLP hidden width / width
+     * @param dropout     dropout in the MLPs, in [0, 1)
+     * @param numClasses  classes (0 = unconditional); a conditional model has a null row
+     */
+    public record Shape(int resolution, int inChannels, int outChannels, int patch, int width, int depth, int heads,
+            double mlpRatio, double dropout, int numClasses) {
+        /** This shape, or an {@link IllegalArgumentException} "field: problem". */
+        public Shape validate() {
+            check(resolution > 0, "resolution", "must be > 0, got " + resolution);
+            check(inChannels > 0 && outChannels > 0, "inChannels", "channels must be > 0");
+            check(patch > 0, "patch", "must be > 0, got " + patch);
+            check(resolution % patch == 0, "patch", resolution + " px is not divisible by patch " + patch);
+            check(width > 0 && width % 4 == 0, "width", "must be a positive multiple of 4 (2-D sin-cos position embedding), got " + width);
+            check(heads > 0 && width % heads == 0, "heads", heads + " heads do not divide width " + width);
+            check(depth > 0, "depth", "must be > 0, got " + depth);
+            check(mlpRatio > 0 && (int) (width * mlpRatio) >= 1, "mlpRatio", "must give at least one hidden unit, got " + mlpRatio);
+            check(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
+            check(numClasses >= 0, "numClasses", "must be >= 0, got " + numClasses);
+            return this;
+        }
+
+        int grid() {
+            return resolution / patch;
+        }
+
+        static void check(boolean ok, String field, String problem) {
+            if (!ok) {
+                throw new IllegalArgumentException(field + ": " + problem);
+            }
+        }
+    }
+
+    private final Shape shape;
+    private final ParameterStore store;
+    private final PatchEmbed xEmbedder;
+    private final DiTEmbedding embedding;
+    private final List<DiTBlock> blocks = new ArrayList<>();
+    private final DiTFinalLayer finalLayer;
+    private final Unpatchify unpatchify;
+    private final float[] posEmbed;
+    private final double flops;
+    private boolean training;
+
+    /** A DiT of shape {@code shape} with initial weights drawn from {@code seed}. */
+    public DiT(Shape shape, long seed) {
+        this.shape = shape.validate();
+        this.store = new ParameterStore(seed);
+        try {
+            int w = shape.width();
+            int g = shape.grid();
+            xEmbedder = new PatchEmbed(store, "x_embedder", shape.inChannels(), w, shape.patch(), WeightInit.XAVIER_UNIFORM);
+            embedding = new DiTEmbedding(store, "DiT", w, shape.numClasses());
+            for (int i = 0; i < shape.depth(); i++) {
+                blocks.add(new DiTBlock(store, "blocks." + i, w, shape.heads(), shape.mlpRatio(), w));
+            }
+            finalLayer = new DiTFinalLayer(store, "final_layer", w, shape.patch(), shape.outChannels(), w);
+            unpatchify = new Unpatchify(shape.outChannels(), shape.patch(), g, g);
+            posEmbed = SinCosPositionEmbedding.table(w, g, g);
+            long tokens = (long) g * g;
+            double f = xEmbedder.flops(1, shape.inChannels(), shape.resolution(), shape.resolution()) + embedding.flopsPerSample();
+            for (DiTBlock b : blocks) {
+                f += b.flops(1, tokens) + b.modulationFlops(1);
+            }
+            f += finalLayer.flops(1, tokens) + finalLayer.modulationFlops(1);
+            flops = f;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The head F(xIn; c_noise, class) [B, outChannels, H, W] in xIn's dtype. */
+    public List<Tensor> forward(Tensor xIn, Tensor cNoise, Conditioning cond) {
+        int r = shape.resolution();
+        if (xIn.dim() != 4 || xIn.size(1) != shape.inChannels() || xIn.size(2) != r || xIn.size(3) != r) {
+            throw new IllegalArgumentException("DiT expects input [B, " + shape.inChannels() + ", " + r + ", " + r + "], got "
+                    + Arrays.toString(Tensors.shape(xIn)));
+        }
+        ScalarType dt = xIn.scalar_type();
+        long batch = xIn.size(0);
+        Tensor c = embedding.forward(cNoise, cond, batch, dt);
+        int g = shape.grid();
+        Tensor x = xEmbedder.forward(xIn).add(Tensors.fromFloats(posEmbed, 1, (long) g * g, shape.width()).to(dt));
+        for (DiTBlock b : blocks) {
+            x = b.forward(x, c, shape.dropout(), training);
+        }
+        x = finalLayer.forward(x, c);
+        return List.of(unpatchify.forward(x));
+    }
+
+    /** The Backbone contract: DiT has one stage, so {@code exit} changes nothing. */
+    @Override
+    public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+        return forward(xIn, level.cNoise(), cond);
+    }
+
+    @Override
+    public BackboneSpec spec() {
+        return BackboneSpec.single(shape.outChannels());
+    }
+
+    /**
+     * Analytic FLOPs of one forward pass per sample (the {@code nn} convention): patch embedding
+     * 2·C·w·p²·T, noise MLP 2·(256·w + w²), per block 8·T·w² (qkv, proj) + 4·T²·w (QKᵀ, A·V)
+     * + 4·T·w·h (MLP) + 12·w² (modulation), final layer 2·T·w·p²C + 4·w², with T = (H/p)² tokens.
+     */
+    @Override
+    public double flopsPerSample() {
+        return flops;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public long seed() {
+        return store.seed();
+    }
+
+    @Override
+    public void train(boolean on) {
+        training = on;
+    }
+
+    @Override
+    public Map<String, Tensor> namedParameters() {
+        return store.trainable();
+    }
+
+    public Map<String, Tensor> stateDict() {
+        return store.all();
+    }
+
+    public List<Tensor> parameters() {
+        return store.parameters();
+    }
+
+    public long parameterCount() {
+        return store.parameterCount();
+    }
+
+    @Override
+    public void loadParameters(Map<String, Tensor> values) {
+        store.load(values);
+    }
+
+    /** Redraws the zero-initialised modulations and output layer from U(±1/√fan_in) under {@code seed}. */
+    public void reinitialiseZeroLayers(long seed) {
+        store.reinitialiseZeroInit(seed);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
