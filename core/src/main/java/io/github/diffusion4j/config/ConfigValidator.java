@@ -117,6 +117,9 @@ final class ConfigValidator {
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());
         choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
+        if (f.process() instanceof ProcessConfig.Blur b) {
+            blur(st, b, p + "diffusion.process.", f.noise());
+        }
         positive(p + "diffusion.minSnrGamma", f.minSnrGamma());
         var s = st.sampling();
         nonNegative(p + "sampling.sampler.sChurn", s.sampler().churn());
@@ -240,6 +243,23 @@ final class ConfigValidator {
             // unknown: skip the memory check
         }
         return -1;
+    }
+
+    /** Relay's blur process (methods.md §3.3): a patch that divides the stage's resolution, and its lognormal σ(u). */
+    private static void blur(ExperimentConfig.StageConfig st, ProcessConfig.Blur b, String p, String noise) {
+        positive(p + "patch", b.patch());
+        if (st.resolution() % b.patch() != 0) {
+            throw new ConfigException("config key '" + p + "patch': " + b.patch() + " does not divide the stage resolution " + st.resolution());
+        }
+        nonNegative(p + "blurSigmaMax", b.blurSigmaMax());
+        range(p + "minScale", b.minScale(), 0, 1);
+        nonNegative(p + "blockNoise", b.blockNoise());
+        range(p + "probLength", b.probLength(), Double.MIN_VALUE, 1);
+        positive(p + "sigmaFloor", b.sigmaFloor());
+        if (!"lognormal".equals(noise)) {
+            throw new ConfigException("config key '" + p.substring(0, p.length() - "process.".length()) + "noise': the blur process"
+                    + " draws σ(u) = exp(P_mean + P_std·Φ⁻¹(u·probLength)) and needs 'lognormal', got '" + noise + "'");
+        }
     }
 
     private static void finite(String key, double v) {
