@@ -38,6 +38,14 @@ public record RelaySampler(SignalBasis basis, double sNoise, int blockPatch, dou
         return new BlockNoise(noise, blockPatch, sBlock);
     }
 
+    /**
+     * The relay start for this sampler: {@code image} (the nearest-upsampled previous stage's sample)
+     * plus σ_start·(z + s_block·ε_blk), for a grid {@code truncatedAt} the relay point that begins at σ_start.
+     */
+    public Start start(Tensor image, double sigmaStart) {
+        return new Start.BlockNoised(new Start.FromImage(image, sigmaStart), blockPatch, sBlock);
+    }
+
     @Override
     public Tensor sample(Denoiser d, Tensor xStart, double[] sigmas, Conditioning cond, NoiseSource noise,
             StepListener listener) {
