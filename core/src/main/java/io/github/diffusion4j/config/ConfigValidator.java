@@ -119,6 +119,10 @@ final class ConfigValidator {
         choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
         if (f.process() instanceof ProcessConfig.Blur b) {
             blur(st, b, p + "diffusion.process.", f.noise());
+            if (!(f.parametrisation() instanceof ParametrisationConfig.EdmF || f.parametrisation() instanceof ParametrisationConfig.Sample)) {
+                throw new ConfigException("config key '" + p + "diffusion.parametrisation': the blur process trains on the sharp x₀"
+                        + " (x − A_u(x₀) is not σ·noise), so only 'edm-f' or 'x0' applies, got '" + f.parametrisation().type() + "'");
+            }
         }
         positive(p + "diffusion.minSnrGamma", f.minSnrGamma());
         var s = st.sampling();

@@ -66,6 +66,10 @@ class BlurProcessAssemblyTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.process.patch");
         assertThatThrownBy(() -> of("data.resolution=16", "diffusion.process=blur", "diffusion.noise=ddpm"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.noise");
+        assertThatThrownBy(() -> of("data.resolution=16", "diffusion.process=blur", "diffusion.parametrisation=eps"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.parametrisation");
+        assertThat(of("data.resolution=16", "diffusion.process=blur", "diffusion.parametrisation=x0").process())
+                .isInstanceOf(BlockDctBlurProcess.class);
         assertThatThrownBy(() -> of("data.resolution=16", "diffusion.process=blur", "diffusion.process.probLength=1.5"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.process.probLength");
     }
