@@ -70,6 +70,8 @@ class BlurProcessAssemblyTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.parametrisation");
         assertThat(of("data.resolution=16", "diffusion.process=blur", "diffusion.parametrisation=x0").process())
                 .isInstanceOf(BlockDctBlurProcess.class);
+        assertThatThrownBy(() -> of("data.resolution=16", "diffusion.process=blur", "diffusion.process.sigmaFloor=2"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.process.sigmaFloor");
         assertThatThrownBy(() -> of("data.resolution=16", "diffusion.process=blur", "diffusion.process.probLength=1.5"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("diffusion.process.probLength");
     }
