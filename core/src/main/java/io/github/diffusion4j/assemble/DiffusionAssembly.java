@@ -19,11 +19,14 @@ import io.github.diffusion4j.param.VePreconditioning;
 import io.github.diffusion4j.param.VelocityPrediction;
 import io.github.diffusion4j.param.VpPreconditioning;
 import io.github.diffusion4j.process.AdditiveProcess;
+import io.github.diffusion4j.process.BlockDctBlurProcess;
+import io.github.diffusion4j.process.BlurSchedule;
 import io.github.diffusion4j.process.ForwardProcess;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;
 import io.github.diffusion4j.schedule.LinearVpSchedule;
 import io.github.diffusion4j.schedule.LogNormalSigma;
 import io.github.diffusion4j.schedule.TrainingNoise;
+import io.github.diffusion4j.schedule.TruncatedLogNormalSigma;
 import io.github.diffusion4j.schedule.UniformDiscreteT;
 import java.util.List;
 
@@ -56,7 +59,9 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             default -> throw new IllegalArgumentException("unknown preconditioning '" + c.preconditioning() + "'");
         };
         TrainingNoise noise = switch (c.noise()) {
-            case "lognormal" -> new LogNormalSigma(c.pMean(), c.pStd());
+            case "lognormal" -> c.process() instanceof ProcessConfig.Blur b
+                    ? TruncatedLogNormalSigma.withFloor(c.pMean(), c.pStd(), b.probLength(), b.sigmaFloor())
+                    : new LogNormalSigma(c.pMean(), c.pStd());
             case "ddpm" -> new UniformDiscreteT(DiscreteVpSchedule.ddpm());
             default -> throw new IllegalArgumentException("unknown noise distribution '" + c.noise() + "'");
         };
@@ -65,7 +70,7 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             case "min-snr" -> LossWeighting.minSnr(c.minSnrGamma());
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
-        return new DiffusionAssembly(pre, parametrisation(c, headDownsample), noise, process(c.process()), w,
+        return new DiffusionAssembly(pre, parametrisation(c, headDownsample), noise, process(c.process(), c.pMean(), c.pStd()), w,
                 coupling(coupling));
     }
 
@@ -105,11 +110,23 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
         throw new IllegalStateException("no parametrisation for '" + p.type() + "'");
     }
 
-    static ForwardProcess process(ProcessConfig p) {
+    /**
+     * The forward process {@code p} names; a blur process's σ ↔ u map uses the stage's P_mean/P_std,
+     * so training noise (σ(u) of a uniform u) and the process's u(σ) are inverses.
+     */
+    static ForwardProcess process(ProcessConfig p, double pMean, double pStd) {
         if (p instanceof ProcessConfig.Additive) {
             return new AdditiveProcess();
+        } else if (p instanceof ProcessConfig.Blur b) {
+            return new BlockDctBlurProcess(blurSchedule(b, pMean, pStd), b.blockNoise());
         }
         throw new IllegalStateException("no forward process for '" + p.type() + "'");
+    }
+
+    /** The blur schedule of a blur process with the stage's P_mean/P_std (for the process and for the relay sampler). */
+    public static BlurSchedule blurSchedule(ProcessConfig.Blur b, double pMean, double pStd) {
+        return new BlurSchedule(TruncatedLogNormalSigma.withFloor(pMean, pStd, b.probLength(), b.sigmaFloor()),
+                b.blurSigmaMax(), b.minScale(), b.patch());
     }
 
     static StageCoupling coupling(CouplingConfig c) {

@@ -2,6 +2,7 @@ package io.github.diffusion4j.config;
 
 import io.github.diffusion4j.net.NoiseEmbeddingType;
 import io.github.diffusion4j.net.UNetConfig;
+import io.github.diffusion4j.schedule.TruncatedLogNormalSigma;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,13 @@ final class ConfigValidator {
         finite(p + "diffusion.pMean", f.pMean());
         positive(p + "diffusion.pStd", f.pStd());
         choice(p + "diffusion.weighting", f.weighting(), List.of("natural", "min-snr"));
+        if (f.process() instanceof ProcessConfig.Blur b) {
+            blur(st, b, p + "diffusion.process.", f.noise(), f.pMean(), f.pStd());
+            if (!(f.parametrisation() instanceof ParametrisationConfig.EdmF || f.parametrisation() instanceof ParametrisationConfig.Sample)) {
+                throw new ConfigException("config key '" + p + "diffusion.parametrisation': the blur process trains on the sharp x₀"
+                        + " (x − A_u(x₀) is not σ·noise), so only 'edm-f' or 'x0' applies, got '" + f.parametrisation().type() + "'");
+            }
+        }
         positive(p + "diffusion.minSnrGamma", f.minSnrGamma());
         var s = st.sampling();
         nonNegative(p + "sampling.sampler.sChurn", s.sampler().churn());
@@ -333,6 +341,28 @@ final class ConfigValidator {
             // unknown: skip the memory check
         }
         return -1;
+    }
+
+    /** Relay's blur process (methods.md §3.3): a patch that divides the stage's resolution, and its lognormal σ(u). */
+    private static void blur(ExperimentConfig.StageConfig st, ProcessConfig.Blur b, String p, String noise, double pMean, double pStd) {
+        positive(p + "patch", b.patch());
+        if (st.resolution() % b.patch() != 0) {
+            throw new ConfigException("config key '" + p + "patch': " + b.patch() + " does not divide the stage resolution " + st.resolution());
+        }
+        nonNegative(p + "blurSigmaMax", b.blurSigmaMax());
+        range(p + "minScale", b.minScale(), 0, 1);
+        nonNegative(p + "blockNoise", b.blockNoise());
+        range(p + "probLength", b.probLength(), Double.MIN_VALUE, 1);
+        positive(p + "sigmaFloor", b.sigmaFloor());
+        double sigmaMax = new TruncatedLogNormalSigma(pMean, pStd, b.probLength(), 0.0).sigmaMax();
+        if (!(b.sigmaFloor() < sigmaMax)) {
+            throw new ConfigException("config key '" + p + "sigmaFloor' must be below σ(1) = " + sigmaMax
+                    + " (from diffusion.pMean, pStd and probLength), got " + b.sigmaFloor());
+        }
+        if (!"lognormal".equals(noise)) {
+            throw new ConfigException("config key '" + p.substring(0, p.length() - "process.".length()) + "noise': the blur process"
+                    + " draws σ(u) = exp(P_mean + P_std·Φ⁻¹(u·probLength)) and needs 'lognormal', got '" + noise + "'");
+        }
     }
 
     private static void finite(String key, double v) {

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.sample;
 
 import io.github.diffusion4j.engine.NoiseSource;
+import io.github.diffusion4j.process.BlockNoise;
 import java.util.Arrays;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -62,6 +63,17 @@ public sealed interface Start {
                 throw new IllegalArgumentException("start image has " + image.size(0) + " samples but the batch has " + n.size(0));
             }
             return image.to(ScalarType.Double).add(n.mul(Sampling.s(sigmaStart)));
+        }
+    }
+
+    /**
+     * {@code start} with its noise drawn as ñ = ε + w·ε_blk, the {@link BlockNoise} of patch p over
+     * the batch's streams (Relay's start, {@code generate.py:71}: upsampled image + σ₀·(z + s_block·ε_blk)).
+     */
+    record BlockNoised(Start start, int patch, double weight) implements Start {
+        @Override
+        public Tensor latent(NoiseSource noise, double sigma0, long[] sampleShape) {
+            return start.latent(new BlockNoise(noise, patch, weight), sigma0, sampleShape);
         }
     }
 }

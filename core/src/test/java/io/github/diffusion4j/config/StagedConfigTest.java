@@ -163,8 +163,8 @@ class StagedConfigTest {
     void anUnknownTypeIsNamedWithTheChoices() {
         assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("model.type=vit")))
                 .hasMessage("config key 'model.type' must be one of [unet, dimr, dit, lego], got 'vit'");
-        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("diffusion.process=blur")))
-                .hasMessage("config key 'diffusion.process' must be one of [additive], got 'blur'");
+        assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("diffusion.process=heat")))
+                .hasMessage("config key 'diffusion.process' must be one of [additive, blur], got 'heat'");
         assertThatThrownBy(() -> ConfigLoader.load("mnist-unet", List.of("sampling.sampler=3")))
                 .hasMessage("config key 'sampling.sampler' must be a type name or a mapping");
     }
