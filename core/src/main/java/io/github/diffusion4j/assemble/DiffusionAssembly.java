@@ -1,6 +1,7 @@
 package io.github.diffusion4j.assemble;
 
 import io.github.diffusion4j.cascade.StageCoupling;
+import io.github.diffusion4j.cascade.SuperResolutionCoupling;
 import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DiffusionConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
@@ -56,7 +57,7 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
         return new DiffusionAssembly(pre, parametrisation(c), noise, process(c.process()), w,
-                coupling(coupling));
+                coupling(coupling, pre));
     }
 
     /** The parametrisation {@code c} names (dual-output's mixture weight follows {@code c.noise()} under {@code auto}). */
@@ -84,9 +85,13 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
         throw new IllegalStateException("no forward process for '" + p.type() + "'");
     }
 
-    static StageCoupling coupling(CouplingConfig c) {
+    /** The coupling {@code c} names; an SR stage's augmentation levels are in the units of {@code pre} (VP: variance-preserving). */
+    static StageCoupling coupling(CouplingConfig c, Preconditioning pre) {
         if (c instanceof CouplingConfig.None) {
             return StageCoupling.NONE;
+        }
+        if (c instanceof CouplingConfig.SuperResolution sr) {
+            return new SuperResolutionCoupling(sr, pre instanceof VpPreconditioning);
         }
         throw new IllegalStateException("no stage coupling for '" + c.type() + "'");
     }
