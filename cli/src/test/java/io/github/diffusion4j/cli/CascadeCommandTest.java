@@ -84,4 +84,22 @@ class CascadeCommandTest {
             assertThat(img.getHeight()).as("three rows, one per seed").isGreaterThanOrEqualTo(24);
         }
     }
+
+    @Test
+    void evalMeasuresTheWholeChainAndASweepReportsTheBestLevel() throws Exception {
+        Path data = TinyRuns.imageFolder(dir);
+        Path cfg = Files.writeString(dir.resolve("cascade.yaml"), CONFIG.formatted(data).replace("channels: 1", "channels: 3"));
+        Path runs = dir.resolve("runs");
+        Path run0 = Path.of(Cli.run("train", "--config", cfg.toString(), "--stage", "0", "--out", runs.toString()).out().strip());
+        Path run1 = Path.of(Cli.run("train", "--config", cfg.toString(), "--stage", "1", "--out", runs.toString()).out().strip());
+        Cli.Result e = Cli.run("eval", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--ref", data.toString(),
+                "--features", "emoji-v1", "--metrics", "is,fd", "--seeds", "0-11", "--batch", "5", "--sweep-aug", "0,0.3", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("\"measured\":\"final output of the whole chain from generated low-resolution inputs\"")
+                .contains("\"sweptStage\":1").contains("\"bestBy\":\"fd\"").contains("\"sweep\":[");
+        Cli.Result bad = Cli.run("eval", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--ref", data.toString(),
+                "--features", "emoji-v1", "--metrics", "is,fd", "--seeds", "0-3", "--sweep-aug", "0,0.9");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("[0.0, 0.5]");
+    }
 }
