@@ -53,6 +53,11 @@ class CascadeCommandTest {
         Cli.Result infoJson = Cli.run("info", run1.toString(), "--json");
         assertThat(infoJson.out()).contains("\"stage\"").contains("\"coupling.augmentationRange\":\"[0, 0.5]\"");
 
+        Cli.Result resumed = Cli.run("train", "--resume", run1.toString(), "--steps", "4");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(Cli.run("info", run1.toString()).out()).as("a resumed stage run keeps its cascade metadata")
+                .contains("stage: 1 of 2").contains("trained levels: [0, 0.5]").contains("imagesSeen: 16");
+
         Cli.Result outside = Cli.run("sample", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--aug-level", "0.8",
                 "--seeds", "0-1", "--out-dir", dir.resolve("x").toString());
         assertThat(outside.code()).isEqualTo(2);
