@@ -18,7 +18,10 @@ import io.github.diffusion4j.sample.Samplers;
 import io.github.diffusion4j.train.Checkpoint;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +36,21 @@ import picocli.CommandLine.Parameters;
         description = "Measure a checkpoint's samples against real data (FD, KID, IS, precision/recall, label accuracy, sFID, CAS).",
         subcommands = {EvalCommand.Fd.class, EvalCommand.Stats.class, EvalCommand.Classify.class, EvalCommand.Floor.class})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", paramLabel = "RUN_DIR|FILE", description = "The model to evaluate.")
-    Path checkpoint;
+    @Option(names = "--checkpoint", paramLabel = "RUN_DIR|FILE|CASCADE_DIR",
+            description = "The model to evaluate; for a cascade, once per stage (stage 0 first) or a folder holding "
+                    + CascadeSource.FILE + ": the final output of the whole chain is measured.")
+    List<Path> checkpoints = new ArrayList<>();
+
+    @Option(names = "--aug-level", paramLabel = "L[,L...]", description = "Cascades: augmentation levels of the SR stages (see d4j sample).")
+    String augLevel;
+
+    @Option(names = "--sweep-aug", paramLabel = "a,b,c",
+            description = "Cascades: evaluate at each level of the last Gaussian-augmented stage and report the best (lowest FD, else KID);"
+                    + " non-truncated, the stages before it are sampled once and reused.")
+    String sweepAug;
+
+    @Option(names = "--truncated", description = "Cascades: truncated conditioning augmentation (see d4j sample).")
+    boolean truncated;
 
     @Option(names = "--seeds", paramLabel = "LIST", description = "Seeds of the generated samples (default: ${DEFAULT-VALUE}).")
     String seeds = "0-9999";
@@ -70,7 +86,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SampleCommand.checkPrecision(precision);
-        if (checkpoint == null) {
+        if (checkpoints.isEmpty()) {
             throw new UserException("give --checkpoint RUN_DIR|FILE, or a subcommand (fd, stats, classify, floor); see d4j eval --help");
         }
         EnumSet<Evaluator.Metric> wanted = Evaluator.Metric.parse(metrics);
@@ -85,7 +101,15 @@ final class EvalCommand implements Callable<Integer> {
         }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
-        Checkpoint ck = Checkpoint.load(checkpoint, precision);
+        if (CascadeSource.isCascade(checkpoints)) {
+            return cascade(seedList, wanted);
+        }
+        if (augLevel != null || sweepAug != null || truncated) {
+            throw new UserException("--aug-level, --sweep-aug and --truncated are for cascades (several --checkpoint, or a folder with "
+                    + CascadeSource.FILE + ")");
+        }
+        Checkpoint ck = Checkpoint.load(checkpoints.get(0), precision);
+        CascadeSource.refuseLoneStage(ck);
         System.err.println(ck.precision().reason());
         var cfg = ck.config();
         String refName = ref != null ? ref : testSplitOf(cfg.data().dataset());
@@ -113,6 +137,95 @@ final class EvalCommand implements Callable<Integer> {
             out.put("features", net.name());
             out.put("guidance", w);
             out.putAll(Evaluator.compare(realM, genM, wanted, Cas.scorer(real)));
+            out.put("seconds", (System.nanoTime() - t0) / 1e9);
+            print(out, json);
+        }
+        return 0;
+    }
+
+    /**
+     * A cascade: the final output of the whole chain from generated low-resolution inputs (never the
+     * SR stage on real ones, methods.md §4.4), at {@code --aug-level}, or at each {@code --sweep-aug}
+     * level of the last Gaussian-augmented stage with the best reported.
+     */
+    private int cascade(long[] seedList, EnumSet<Evaluator.Metric> wanted) throws Exception {
+        CascadeSource.Loaded loaded = CascadeSource.load(checkpoints, precision, sampler, steps, guidance, null, augLevel, truncated);
+        io.github.diffusion4j.cascade.Cascade cascade = loaded.cascade();
+        int n = cascade.stages().size();
+        int swept = -1;
+        for (int k = n - 1; k >= 1; k--) {
+            if (cascade.stages().get(k).coupling().embedsLevel()) {
+                swept = k;
+                break;
+            }
+        }
+        double[] sweep = sweepAug == null ? null : CascadeSource.numbers("--sweep-aug", sweepAug);
+        if (sweep != null && swept < 0) {
+            throw new UserException("--sweep-aug: no stage of this cascade was trained with Gaussian augmentation (trained range [0, 0])");
+        }
+        List<double[]> settings = new ArrayList<>();
+        if (sweep == null) {
+            settings.add(loaded.levels());
+        } else {
+            for (double l : sweep) {
+                double[] levels = loaded.levels();
+                levels[swept] = l;
+                settings.add(levels);
+            }
+        }
+        List<io.github.diffusion4j.cascade.Cascade> variants = new ArrayList<>();
+        Map<Long, double[]> reuse = new java.util.HashMap<>();
+        for (double[] levels : settings) {
+            io.github.diffusion4j.cascade.Cascade v = cascade.withLevels(levels); // refuses a level outside a stage's trained range
+            variants.add(!truncated && swept == n - 1 && sweep != null ? v.reusing(reuse) : v);
+        }
+        var last = loaded.checkpoints().get(n - 1);
+        var cfg = last.config();
+        System.err.println(last.precision().reason());
+        String refName = ref != null ? ref : testSplitOf(cfg.data().dataset());
+        ImageDataset real = Datasets.resolve(refName, cfg.data().resolution(), cfg.data().channels() == 1, DataCache.defaultDir());
+        long t0 = System.nanoTime();
+        try (FeatureNetwork net = featureNetwork(features, refName)) {
+            int nReal = Math.min(real.size(), seedList.length);
+            Measured realM;
+            try (Work work = Work.start("features of " + nReal + " reference images", nReal, "img")) {
+                realM = Evaluator.ofDataset(net, real, nReal, 0, work::stepTo);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < variants.size(); i++) {
+                Measured genM;
+                try (Work work = Work.start("sampling " + seedList.length + " images through " + n + " stages", seedList.length, "steps")) {
+                    genM = Evaluator.ofSamples(net, variants.get(i), seedList, batch, real.classNames(),
+                            work.samplerSteps(Work.batches(seedList.length, batch) * n));
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("augLevels", Arrays.copyOfRange(settings.get(i), 1, n));
+                row.putAll(Evaluator.compare(realM, genM, wanted, Cas.scorer(real)));
+                rows.add(row);
+                if (sweep != null) {
+                    System.err.printf("aug level %s: %s%n", sweep[i], row);
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cascade", loaded.checkpoints().stream().map(k -> k.file().toString()).toList());
+            out.put("measured", "final output of the whole chain from generated low-resolution inputs");
+            out.put("truncated", truncated);
+            out.put("reference", refName);
+            out.put("features", net.name());
+            if (sweep == null) {
+                out.putAll(rows.get(0));
+            } else {
+                String key = rows.get(0).containsKey("fd") ? "fd" : rows.get(0).containsKey("kid") ? "kid" : null;
+                if (key == null) {
+                    throw new UserException("--sweep-aug picks the best level by fd or kid; include one of them in --metrics");
+                }
+                String by = key;
+                Map<String, Object> best = rows.stream().min(java.util.Comparator.comparingDouble(r -> (Double) r.get(by))).orElseThrow();
+                out.put("sweptStage", swept);
+                out.put("bestBy", key);
+                out.put("best", best);
+                out.put("sweep", rows);
+            }
             out.put("seconds", (System.nanoTime() - t0) / 1e9);
             print(out, json);
         }

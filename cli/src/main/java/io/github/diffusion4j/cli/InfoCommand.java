@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.cascade.StageMetadata;
 import io.github.diffusion4j.io.SafetensorsFile;
 import io.github.diffusion4j.train.Checkpoint;
 import io.github.diffusion4j.io.TensorEntry;
@@ -47,11 +48,20 @@ final class InfoCommand implements Callable<Integer> {
                 out.put("tensors", tensors);
                 out.put("elements", elements);
                 out.put("metadata", st.metadata());
+                Map<String, String> stage = stage(st.metadata());
+                if (!stage.isEmpty()) {
+                    out.put("stage", stage);
+                }
                 Json.print(out);
             } else {
                 System.out.printf("%s: %d tensors, %,d elements%n", file, tensors.size(), elements);
                 for (TensorEntry e : st.tensors()) {
                     System.out.printf("  %-48s %-5s %s%n", Text.escape(e.name()), e.dtype(), Arrays.toString(e.shape()));
+                }
+                Map<String, String> stage = stage(st.metadata());
+                if (!stage.isEmpty()) {
+                    System.out.println("cascade stage:");
+                    stage.forEach((k, v) -> System.out.printf("  %s: %s%n", k, Text.escape(v)));
                 }
                 if (!st.metadata().isEmpty()) {
                     System.out.println("metadata:");
@@ -60,6 +70,31 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The cascade-stage summary of a checkpoint's metadata (index, coupling, augmentation, trained range); empty for a plain run. */
+    static Map<String, String> stage(Map<String, String> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (m.containsKey(StageMetadata.STAGE)) {
+            String of = "";
+            try {
+                of = " of " + io.github.diffusion4j.config.ConfigLoader.parse(m.get(StageMetadata.CASCADE)).stages().size();
+            } catch (RuntimeException e) {
+                of = " (cascade config unreadable: " + e.getMessage() + ")";
+            }
+            out.put("stage", m.get(StageMetadata.STAGE) + of);
+        }
+        if (m.containsKey(StageMetadata.COUPLING)) {
+            out.put("coupling", m.get(StageMetadata.COUPLING)
+                    + (m.containsKey(StageMetadata.LOW_RESOLUTION) ? " from " + m.get(StageMetadata.LOW_RESOLUTION) + " px" : ""));
+        }
+        if (m.containsKey(StageMetadata.AUGMENTATION)) {
+            out.put("augmentation", m.get(StageMetadata.AUGMENTATION));
+        }
+        if (m.containsKey(StageMetadata.RANGE)) {
+            out.put("trained levels", m.get(StageMetadata.RANGE));
+        }
+        return out;
     }
 
     /** A file as given, or the newest {@code ema-*.safetensors} of a run directory. */

@@ -29,8 +29,19 @@ import picocli.CommandLine.Option;
 /** {@code d4j sample}: one PNG per seed, identical whatever the batch size, and an optional grid. */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate images from a checkpoint.")
 final class SampleCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR|FILE", description = "A run directory or a .safetensors checkpoint.")
-    Path checkpoint;
+    @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR|FILE|CASCADE_DIR",
+            description = "A run directory or a .safetensors checkpoint; for a cascade, give it once per stage (stage 0 first)"
+                    + " or once with a folder holding " + CascadeSource.FILE + ".")
+    List<Path> checkpoints;
+
+    @Option(names = "--aug-level", paramLabel = "L[,L...]",
+            description = "Cascades: the conditioning-augmentation level of the SR stages (one for every Gaussian-augmented stage, or one per"
+                    + " SR stage); must lie in the range the stage was trained on (default 0).")
+    String augLevel;
+
+    @Option(names = "--truncated", description = "Cascades: stop the previous stage's sampler at the level and hand its state on"
+            + " (CDM's truncated augmentation) instead of re-noising its final output.")
+    boolean truncated;
 
     @Option(names = "--seeds", paramLabel = "LIST", description = "Seeds, e.g. 0-63 or 1,5,9 (default: ${DEFAULT-VALUE}).")
     String seeds = "0-63";
@@ -100,8 +111,20 @@ final class SampleCommand implements Callable<Integer> {
         }
         long[] seedList = Seeds.parse(seeds);
         Engine.init();
+        if (CascadeSource.isCascade(checkpoints)) {
+            if (resolution != null || mixMap != null) {
+                throw new UserException((resolution != null ? "--resolution" : "--mix-map") + " applies to a single checkpoint, not to a cascade");
+            }
+            return cascade(seedList);
+        }
+        if (augLevel != null || truncated) {
+            throw new UserException((augLevel != null ? "--aug-level" : "--truncated") + " is for cascades (several --checkpoint, or a folder with "
+                    + CascadeSource.FILE + ")");
+        }
+        Path checkpoint = checkpoints.get(0);
         int[] hw = resolution == null ? null : canvas(resolution);
         Checkpoint ck = Checkpoint.load(checkpoint, precision);
+        CascadeSource.refuseLoneStage(ck);
         boolean dual = ck.denoiser().parametrisation() instanceof DualOutput;
         if (mixMap != null && !dual) {
             throw new UserException("--mix-map needs a dual-output checkpoint (diffusion.parametrisation: dual), but " + ck.file()
@@ -193,6 +216,81 @@ final class SampleCommand implements Callable<Integer> {
         } else {
             System.err.printf("wrote %d images to %s in %.1f s%s%s%n", files.size(), outDir, seconds, grid == null ? "" : " and the grid " + grid,
                     mixMap == null ? "" : " and the mixing-weight map " + mixMap);
+        }
+        return 0;
+    }
+
+    /**
+     * A cascade: the final image of every seed as seed-NNNNNN.png, and with {@code --grid} one row per
+     * seed and one column per stage (each stage's output, nearest-upsampled to the final resolution).
+     */
+    private int cascade(long[] seedList) throws Exception {
+        if (mixMap != null) {
+            throw new UserException("--mix-map is for one dual-output checkpoint, not a cascade");
+        }
+        CascadeSource.Loaded loaded = CascadeSource.load(checkpoints, precision, sampler, steps, guidance, classLabel, augLevel, truncated);
+        System.err.println(loaded.checkpoints().get(0).precision().reason());
+        io.github.diffusion4j.cascade.Cascade cascade = loaded.cascade();
+        int n = cascade.stages().size();
+        long[] shape = cascade.sampleShape();
+        int c = (int) shape[0];
+        int r = (int) shape[1];
+        int per = c * r * r;
+        Map<Long, double[][]> rows = new TreeMap<>();
+        List<String> files = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (NoGradGuard guard = new NoGradGuard();
+                Work work = Work.start("sampling " + seedList.length + " images through " + n + " stages", seedList.length, "steps")) {
+            StepListener progress = work.samplerSteps(Work.batches(seedList.length, batch) * n);
+            for (int from = 0; from < seedList.length; from += batch) {
+                long[] chunk = Arrays.copyOfRange(seedList, from, Math.min(seedList.length, from + batch));
+                io.github.diffusion4j.engine.ShutdownGuard.run(() -> {
+                    try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                        var outs = cascade.sampleStages(chunk, progress);
+                        double[][] stageValues = new double[n][];
+                        for (int k = 0; k < n; k++) {
+                            var img = outs.get(k).samples().images();
+                            int f = (int) (r / img.size(2));
+                            stageValues[k] = io.github.diffusion4j.engine.Tensors.toDoubles(
+                                    f == 1 ? img : io.github.diffusion4j.nn.Resample.nearestUp(f).forward(img));
+                        }
+                        for (int i = 0; i < chunk.length; i++) {
+                            double[][] row = new double[n][];
+                            for (int k = 0; k < n; k++) {
+                                row[k] = Arrays.copyOfRange(stageValues[k], i * per, (i + 1) * per);
+                            }
+                            Path file = outDir.resolve(String.format("seed-%06d.png", chunk[i]));
+                            ImageGrid.writePng(ImageGrid.image(row[n - 1], c, r, r), file);
+                            files.add(file.toString());
+                            if (grid != null) {
+                                rows.put(chunk[i], row);
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (grid != null) {
+            List<double[]> cells = new ArrayList<>();
+            rows.values().forEach(row -> cells.addAll(Arrays.asList(row)));
+            ImageGrid.writePng(ImageGrid.grid(cells.toArray(new double[0][]), c, r, r, n), grid);
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cascade", loaded.checkpoints().stream().map(k -> k.file().toString()).toList());
+            out.put("augLevels", Arrays.copyOfRange(loaded.levels(), 1, n));
+            out.put("truncated", truncated);
+            out.put("images", files);
+            out.put("grid", grid == null ? null : grid.toString());
+            out.put("gridColumns", grid == null ? null : "one per stage, stage 0 first");
+            out.put("seconds", seconds);
+            Json.print(out);
+        } else {
+            System.err.printf("wrote %d images (%d stages, augmentation levels %s%s) to %s in %.1f s%s%n", files.size(), n,
+                    Arrays.toString(Arrays.copyOfRange(loaded.levels(), 1, n)), truncated ? ", truncated" : "", outDir, seconds,
+                    grid == null ? "" : " and the grid " + grid + " (one column per stage)");
         }
         return 0;
     }

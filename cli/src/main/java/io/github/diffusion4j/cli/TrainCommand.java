@@ -1,5 +1,6 @@
 package io.github.diffusion4j.cli;
 
+import io.github.diffusion4j.cascade.StageMetadata;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.io.SafetensorsFile;
@@ -9,6 +10,7 @@ import io.github.diffusion4j.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +36,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. training.batch=32.")
     List<String> sets = new ArrayList<>();
+
+    @Option(names = "--stage", paramLabel = "K",
+            description = "Train stage K of a cascade config (stages: [...]) as its own run, on the data at that stage's resolution.")
+    Integer stage;
 
     @Option(names = "--dry-run", description = "Print the resolved config and exit.")
     boolean dryRun;
@@ -61,16 +67,24 @@ final class TrainCommand implements Callable<Integer> {
         if (minutes != null) {
             all.add("training.minutes=" + minutes);
         }
-        ExperimentConfig cfg = ConfigLoader.load(config, all);
+        ExperimentConfig full = ConfigLoader.load(config, all);
+        if (stage == null && full.stages().size() > 1) {
+            throw new UserException("config '" + full.name() + "' is a cascade of " + full.stages().size()
+                    + " stages; train one at a time with --stage K (0.." + (full.stages().size() - 1) + ")");
+        }
+        ExperimentConfig cfg = stage == null ? full : full.stageRun(stage);
+        Map<String, String> metadata = stage == null ? StageMetadata.of(cfg, null, 0)
+                : StageMetadata.of(cfg, ConfigLoader.toYaml(full), stage);
         if (dryRun) {
             System.out.print(ConfigLoader.toYaml(cfg));
             return 0;
         }
-        TrainRunner.dataset(cfg); // fail on unreadable data before creating a run directory
+        TrainRunner.dataset(cfg, TrainRunner.pyramidTop(metadata)); // fail on unreadable data before creating a run directory
         RunDirectory run = RunDirectory.create(out, cfg.name());
         Trainer.Outcome o;
         try {
-            o = TrainRunner.run(cfg, run, Optional.empty(), cfg.training().steps(), cfg.training().minutes());
+            o = TrainRunner.run(cfg, run, Optional.empty(), cfg.training().steps(), cfg.training().minutes(), cfg.name(),
+                    (s, rate) -> "", metadata);
         } catch (Exception | Error e) {
             removeIfNothingTrained(run, e);
             throw e;
@@ -111,12 +125,19 @@ final class TrainCommand implements Callable<Integer> {
         if (!sets.isEmpty()) {
             throw new UserException("--set cannot change a run being resumed; start a new run instead");
         }
+        if (stage != null) {
+            throw new UserException("--stage is for a new run; a resumed run keeps the stage it was started with");
+        }
         RunDirectory run = RunDirectory.open(resume);
         Path state = run.latestState().orElseThrow(() ->
                 new UserException(resume + ": no complete state-*.safetensors to resume from"));
         ExperimentConfig cfg;
+        Map<String, String> metadata;
         try (SafetensorsFile f = SafetensorsFile.open(state)) {
             cfg = ConfigLoader.parse(TrainState.read(f).configYaml(), state);
+            Map<String, String> cascade = StageMetadata.cascadeEntries(f.metadata());
+            metadata = cascade.isEmpty() ? StageMetadata.of(cfg, null, 0)
+                    : StageMetadata.of(cfg, cascade.get(StageMetadata.CASCADE), Integer.parseInt(cascade.get(StageMetadata.STAGE)));
         }
         if (dryRun) {
             System.out.print(ConfigLoader.toYaml(cfg));
@@ -124,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         long total = steps != null ? steps : cfg.training().steps();
         double budget = minutes != null ? minutes : 0;
-        Trainer.Outcome o = TrainRunner.run(cfg, run, Optional.of(state), total, budget);
+        Trainer.Outcome o = TrainRunner.run(cfg, run, Optional.of(state), total, budget, cfg.name(), (s, rate) -> "", metadata);
         report(run, o);
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.assemble;
 
 import io.github.diffusion4j.cascade.StageCoupling;
+import io.github.diffusion4j.cascade.SuperResolutionCoupling;
 import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DiffusionConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
@@ -71,7 +72,7 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
         return new DiffusionAssembly(pre, parametrisation(c, headDownsample), noise, process(c.process(), c.pMean(), c.pStd()), w,
-                coupling(coupling));
+                coupling(coupling, pre));
     }
 
     /** The parametrisation of {@code stage}'s heads ({@link #parametrisation(DiffusionConfig, List)} of its model's heads). */
@@ -129,9 +130,13 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
                 b.blurSigmaMax(), b.minScale(), b.patch());
     }
 
-    static StageCoupling coupling(CouplingConfig c) {
+    /** The coupling {@code c} names; an SR stage's augmentation levels are in the units of {@code pre} (VP: variance-preserving). */
+    static StageCoupling coupling(CouplingConfig c, Preconditioning pre) {
         if (c instanceof CouplingConfig.None) {
             return StageCoupling.NONE;
+        }
+        if (c instanceof CouplingConfig.SuperResolution sr) {
+            return new SuperResolutionCoupling(sr, pre instanceof VpPreconditioning);
         }
         throw new IllegalStateException("no stage coupling for '" + c.type() + "'");
     }

@@ -1,6 +1,8 @@
 package io.github.diffusion4j.assemble;
 
+import io.github.diffusion4j.config.AugmentationConfig;
 import io.github.diffusion4j.config.ConfigLoader;
+import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
 import io.github.diffusion4j.config.ModelConfig;
@@ -54,9 +56,12 @@ public final class NetworkAssembly {
             throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
         }
         if (stage.model() instanceof ModelConfig.UNet m) {
-            return new UNet(validated(new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
-                    m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(),
-                    NoiseEmbeddingType.parse(m.embedding()))), m.seed());
+            UNetConfig u = new UNetConfig(stage.resolution(), channels, out, m.baseChannels(), ints(m.channelMult()),
+                    m.numResBlocks(), ints(m.attentionResolutions()), m.dropout(), m.classes(), NoiseEmbeddingType.parse(m.embedding()));
+            if (stage.coupling() instanceof CouplingConfig.SuperResolution sr) { // CDM: low-res image as input channels, level embedded
+                u = u.withConditioning(channels, sr.augmentation() instanceof AugmentationConfig.Gaussian);
+            }
+            return new UNet(validated(u), m.seed());
         }
         if (stage.model() instanceof ModelConfig.Dit m) {
             return new DiT(validated(new DiT.Shape(stage.resolution(), channels, out, m.patch(), m.width(), m.depth(), m.heads(),

@@ -41,6 +41,7 @@ final class ConfigValidator {
         for (int i = 0; i < c.stages().size(); i++) {
             String prefix = shorthand ? "" : "stages[" + i + "].";
             stage(c.stages().get(i), prefix, shorthand ? "data.resolution" : prefix + "resolution", d.channels());
+            coupling(c.stages().get(i), prefix);
         }
         var t = c.training();
         positive("training.batch", t.batch());
@@ -205,6 +206,37 @@ final class ConfigValidator {
                     + m.bricks().size() + "; a skipped step keeps fewer bricks (0 = all but the last)");
         }
         positive(p + "sampling.gridSeeds", s.gridSeeds());
+    }
+
+    /** The stage's coupling (CDM's SR conditioning and its augmentation, Ho et al. 2021, Sec. 3.2). */
+    private static void coupling(ExperimentConfig.StageConfig st, String p) {
+        if (!(st.coupling() instanceof CouplingConfig.SuperResolution sr)) {
+            return;
+        }
+        String k = p + "coupling.";
+        if (sr.lowResolution() == 0) {
+            throw new ConfigException("config key '" + k + "lowResolution': the first stage has no previous stage to take it from;"
+                    + " give it explicitly or add a base stage");
+        }
+        positive(k + "lowResolution", sr.lowResolution());
+        if (sr.lowResolution() >= st.resolution() || st.resolution() % sr.lowResolution() != 0) {
+            throw new ConfigException("config key '" + k + "lowResolution' must be a proper divisor of the stage's resolution "
+                    + st.resolution() + ", got " + sr.lowResolution());
+        }
+        choice(k + "upsample", sr.upsample(), List.of("bilinear", "nearest"));
+        if (sr.augmentation() instanceof AugmentationConfig.Gaussian g) {
+            positive(k + "augmentation.max", g.max());
+        } else if (sr.augmentation() instanceof AugmentationConfig.Blur b) {
+            range(k + "augmentation.fraction", b.fraction(), 0, 1);
+            if (b.sigma() == null || b.sigma().size() != 2 || b.sigma().contains(null)) {
+                throw new ConfigException("config key '" + k + "augmentation.sigma' must be a range [low, high], got " + b.sigma());
+            }
+            positive(k + "augmentation.sigma", b.sigma().get(0));
+            positive(k + "augmentation.sigma", b.sigma().get(1));
+            if (b.sigma().get(1) < b.sigma().get(0)) {
+                throw new ConfigException("config key '" + k + "augmentation.sigma' must be [low, high] with low <= high, got " + b.sigma());
+            }
+        }
     }
 
     /**

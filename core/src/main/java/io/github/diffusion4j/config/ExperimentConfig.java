@@ -15,11 +15,39 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
     public static final ExperimentConfig DEFAULT = new ExperimentConfig("experiment", DataConfig.DEFAULT,
             List.of(StageConfig.DEFAULT), TrainingConfig.DEFAULT, EvaluationConfig.DEFAULT);
 
-    /** A stage whose {@code resolution} is 0 is resolved to {@code data.resolution}. */
+    /**
+     * A stage whose {@code resolution} is 0 is resolved to {@code data.resolution}; an {@code sr}
+     * coupling whose {@code lowResolution} is 0, to the previous stage's resolution.
+     */
     public ExperimentConfig {
         if (stages != null && data != null) {
             stages = stages.stream().map(s -> s == null || s.resolution() != 0 ? s : s.atResolution(data.resolution())).toList();
+            java.util.List<StageConfig> resolved = new java.util.ArrayList<>(stages);
+            for (int i = 1; i < resolved.size(); i++) {
+                StageConfig s = resolved.get(i);
+                if (s != null && resolved.get(i - 1) != null && s.coupling() instanceof CouplingConfig.SuperResolution sr
+                        && sr.lowResolution() == 0) {
+                    resolved.set(i, new StageConfig(s.resolution(), s.model(), s.diffusion(), s.sampling(),
+                            sr.withLowResolution(resolved.get(i - 1).resolution())));
+                }
+            }
+            stages = java.util.Collections.unmodifiableList(resolved);
         }
+    }
+
+    /**
+     * Stage {@code k} of a cascade as a one-stage config that trains on its own (Ho et al. 2021:
+     * stages are trained independently): the stage alone, with {@code data.resolution} set to the
+     * stage's resolution and its coupling's low resolution resolved. A one-stage config gives itself.
+     */
+    public ExperimentConfig stageRun(int k) {
+        if (k < 0 || k >= stages.size()) {
+            throw new ConfigException("--stage " + k + ": config '" + name + "' has stages 0.." + (stages.size() - 1));
+        }
+        StageConfig s = stages.get(k);
+        return new ExperimentConfig(name + (stages.size() > 1 ? "-stage" + k : ""),
+                new DataConfig(data.dataset(), s.resolution(), data.channels(), data.flip(), data.limit()), List.of(s), training,
+                evaluation);
     }
 
     /** The stage of a one-stage config; a {@link ConfigException} for a cascade, which the caller cannot run. */

@@ -36,7 +36,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *       (4·base → 4·base); a conditional model then adds a learned class vector
  *       {@code map_label.weight[label]} (a table of {@code numClasses + 1} rows; the last row is the
  *       null class of classifier-free guidance, selected by {@link Conditioning#NULL_CLASS} or by a
- *       missing label array); finally SiLU. This is ADM's order.</li>
+ *       missing label array); a super-resolution stage with {@code augmentationEmbedding} also adds
+ *       {@code map_augment_layer1(SiLU(map_augment_layer0(embed(c_aug))))}, c_aug =
+ *       {@link #augmentationInput}(σ_aug), the conditioning-augmentation level (Ho et al. 2021,
+ *       Sec. 3.2; "through the noise-embedding path"); finally SiLU. This is ADM's order.</li>
+ *   <li><b>Conditioning image</b> ({@code conditionChannels} &gt; 0, a CDM SR stage, Ho et al. 2021,
+ *       Sec. 2.1): the upsampled low-resolution image is concatenated channel-wise to the input
+ *       before {@code enc.RxR_conv}. With neither, the network is exactly the plain U-Net.</li>
  *   <li><b>Residual block</b> (EDM {@code UNetBlock}, {@code adaptive_scale=True}):
  *       {@code h = conv0(resample(SiLU(norm0(x))))}; {@code (scale, shift) = affine(emb)};
  *       {@code h = SiLU(shift + norm1(h)·(1 + scale))}; {@code h = conv1(dropout(h))};
@@ -96,6 +102,9 @@ public final class UNet implements Network, AutoCloseable {
     private Linear mapLayer0;
     private Linear mapLayer1;
     private ClassEmbedding mapLabel;
+    private NoiseEmbedding mapAugment;
+    private Linear mapAugmentLayer0;
+    private Linear mapAugmentLayer1;
     private GroupNorm outNorm;
     private Conv2d outConv;
     private final double flops;
@@ -135,10 +144,19 @@ public final class UNet implements Network, AutoCloseable {
         if (c.conditional()) {
             mapLabel = new ClassEmbedding(store, "map_label", c.numClasses(), emb);
         }
+        if (c.augmentationEmbedding()) {
+            mapAugment = c.embedding() == NoiseEmbeddingType.FOURIER
+                    ? NoiseEmbedding.fourier(store, "map_augment", base, NoiseEmbedding.FOURIER_SCALE)
+                    : NoiseEmbedding.positional(base);
+            mapAugmentLayer0 = new Linear(store, "map_augment_layer0", base, emb);
+            f += mapAugmentLayer0.flops(1, base);
+            mapAugmentLayer1 = new Linear(store, "map_augment_layer1", emb, emb);
+            f += mapAugmentLayer1.flops(1, emb);
+        }
 
         // Encoder.
         List<Integer> skips = new ArrayList<>();
-        int cout = c.inChannels();
+        int cout = c.inChannels() + c.conditionChannels();
         for (int level = 0; level < c.levels(); level++) {
             int res = c.resolutionAt(level);
             String tag = "enc." + res + "x" + res;
@@ -209,7 +227,7 @@ public final class UNet implements Network, AutoCloseable {
         Tensor emb = embedding(cNoise, cond, xIn.size(0), dt);
 
         Deque<Tensor> skips = new ArrayDeque<>();
-        Tensor x = xIn;
+        Tensor x = config.conditionChannels() > 0 ? Tensors.cat(1, xIn, conditioningImage(cond, xIn).to(dt)) : xIn;
         for (Block b : encoder) {
             x = b.conv != null ? b.conv.forward(x) : b.forward(x, emb);
             skips.push(x);
@@ -237,11 +255,52 @@ public final class UNet implements Network, AutoCloseable {
         }
     }
 
+    /** The conditioning image of a U-Net with {@code conditionChannels}: [B, conditionChannels, resolution, resolution]. */
+    private Tensor conditioningImage(Conditioning cond, Tensor xIn) {
+        int r = config.resolution();
+        if (cond == null || !cond.hasImage()) {
+            throw new IllegalArgumentException("this UNet takes a " + config.conditionChannels()
+                    + "-channel conditioning image (a super-resolution stage) but the conditioning has none");
+        }
+        Tensor img = cond.image();
+        if (img.dim() != 4 || img.size(0) != xIn.size(0) || img.size(1) != config.conditionChannels() || img.size(2) != r
+                || img.size(3) != r) {
+            throw new IllegalArgumentException("UNet expects a conditioning image [" + xIn.size(0) + ", " + config.conditionChannels()
+                    + ", " + r + ", " + r + "], got " + Arrays.toString(Tensors.shape(img)));
+        }
+        return img;
+    }
+
+    /** σ_floor of {@link #augmentationInput}: the smallest σ of EDM's sampling grid. */
+    public static final double AUGMENTATION_FLOOR = 0.002;
+
+    /**
+     * The scalar the augmentation embedding sees for level σ_aug: ¼·ln(1 + σ_aug/σ_floor), finite at
+     * σ_aug = 0 (no augmentation) and spread over about the range of EDM's c_noise = ¼·ln σ.
+     */
+    public static double augmentationInput(double level) {
+        return 0.25 * Math.log1p(level / AUGMENTATION_FLOOR);
+    }
+
     /** The block-conditioning vector [B, 4·base] in dtype {@code dt}. */
     private Tensor embedding(Tensor cNoise, Conditioning cond, long batch, ScalarType dt) {
         Tensor e = mapNoise.forward(cNoise).to(dt);
         e = torch.silu(mapLayer0.forward(e));
         e = mapLayer1.forward(e);
+        if (config.augmentationEmbedding()) {
+            double[] levels = cond == null ? null : cond.augmentation();
+            if (levels == null || levels.length != batch) {
+                throw new IllegalArgumentException("this UNet embeds an augmentation level per sample but got "
+                        + (levels == null ? "none" : levels.length + " for a batch of " + batch));
+            }
+            double[] in = new double[levels.length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = augmentationInput(levels[i]);
+            }
+            Tensor a = mapAugment.forward(Tensors.fromDoubles(in, in.length)).to(dt);
+            a = torch.silu(mapAugmentLayer0.forward(a));
+            e = e.add(mapAugmentLayer1.forward(a));
+        }
         if (config.conditional()) {
             e = e.add(mapLabel.forward(Tensors.fromLongs(labelIndices(cond, batch)), dt));
         } else {

@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param numClasses           number of class labels; 0 = unconditional. A conditional model learns
  *                             {@code numClasses + 1} class embeddings, the last one for the null class
  * @param embedding            noise embedding of c_noise ({@code positional} or {@code fourier})
+ * @param conditionChannels    channels of a conditioning image concatenated to the input (a CDM SR
+ *                             stage's upsampled low-resolution image, Ho et al. 2021, Sec. 2.1); 0 = none
+ * @param augmentationEmbedding whether the augmentation level is embedded like c_noise and added to
+ *                             the noise embedding (CDM's conditioning-augmentation level, Sec. 3.2)
  */
 public record UNetConfig(
         int resolution,
@@ -29,7 +33,9 @@ public record UNetConfig(
         int[] attentionResolutions,
         double dropout,
         int numClasses,
-        NoiseEmbeddingType embedding) {
+        NoiseEmbeddingType embedding,
+        int conditionChannels,
+        boolean augmentationEmbedding) {
 
     /** Width of the embedding vector fed to every block: 4 × base, as in EDM ({@code channel_mult_emb = 4}). */
     public static final int EMBEDDING_MULT = 4;
@@ -37,6 +43,19 @@ public record UNetConfig(
     public UNetConfig {
         channelMult = channelMult == null ? null : channelMult.clone();
         attentionResolutions = attentionResolutions == null ? new int[0] : attentionResolutions.clone();
+    }
+
+    /** A U-Net with no conditioning image and no augmentation embedding. */
+    public UNetConfig(int resolution, int inChannels, int outChannels, int baseChannels, int[] channelMult, int numResBlocks,
+            int[] attentionResolutions, double dropout, int numClasses, NoiseEmbeddingType embedding) {
+        this(resolution, inChannels, outChannels, baseChannels, channelMult, numResBlocks, attentionResolutions, dropout, numClasses,
+                embedding, 0, false);
+    }
+
+    /** The same shape taking a {@code channels}-channel conditioning image and, if {@code augmentation}, an augmentation level. */
+    public UNetConfig withConditioning(int channels, boolean augmentation) {
+        return new UNetConfig(resolution, inChannels, outChannels, baseChannels, channelMult, numResBlocks, attentionResolutions,
+                dropout, numClasses, embedding, channels, augmentation);
     }
 
     /** The MNIST-sized configuration used by the benchmarks: base 64, mult [1,2,2], 2 blocks, attention at 7. */
@@ -89,6 +108,9 @@ public record UNetConfig(
         }
         if (numClasses < 0) {
             throw new IllegalArgumentException("numClasses: must be >= 0 (0 = unconditional), got " + numClasses);
+        }
+        if (conditionChannels < 0) {
+            throw new IllegalArgumentException("conditionChannels: must be >= 0 (0 = no conditioning image), got " + conditionChannels);
         }
         if (embedding == null) {
             throw new IllegalArgumentException("embedding: missing (positional or fourier)");
@@ -172,13 +194,15 @@ public record UNetConfig(
                 && Arrays.equals(attentionResolutions, c.attentionResolutions)
                 && Double.compare(dropout, c.dropout) == 0
                 && numClasses == c.numClasses
-                && embedding == c.embedding;
+                && embedding == c.embedding
+                && conditionChannels == c.conditionChannels
+                && augmentationEmbedding == c.augmentationEmbedding;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(resolution, inChannels, outChannels, baseChannels, Arrays.hashCode(channelMult), numResBlocks,
-                Arrays.hashCode(attentionResolutions), dropout, numClasses, embedding);
+                Arrays.hashCode(attentionResolutions), dropout, numClasses, embedding, conditionChannels, augmentationEmbedding);
     }
 
     @Override
@@ -186,6 +210,8 @@ public record UNetConfig(
         return "UNetConfig[resolution=" + resolution + ", inChannels=" + inChannels + ", outChannels=" + outChannels
                 + ", baseChannels=" + baseChannels + ", channelMult=" + Arrays.toString(channelMult)
                 + ", numResBlocks=" + numResBlocks + ", attentionResolutions=" + Arrays.toString(attentionResolutions)
-                + ", dropout=" + dropout + ", numClasses=" + numClasses + ", embedding=" + (embedding == null ? null : embedding.configName()) + "]";
+                + ", dropout=" + dropout + ", numClasses=" + numClasses + ", embedding=" + (embedding == null ? null : embedding.configName())
+                + (conditionChannels == 0 && !augmentationEmbedding ? ""
+                        : ", conditionChannels=" + conditionChannels + ", augmentationEmbedding=" + augmentationEmbedding) + "]";
     }
 }

@@ -44,7 +44,7 @@ public record EdmSampler(boolean secondOrder, Churn churn) implements Sampler {
             Tensor denoised = d.denoise(xHat, sigmaHat, cond);
             Tensor dCur = Sampling.toD(xHat, denoised, sigmaHat);
             Tensor xNext = xHat.add(dCur.mul(Sampling.s(sigmaNext - sigmaHat)));
-            if (secondOrder && step < n - 1) {
+            if (secondOrder && sigmaNext != 0) { // EDM's i < N − 1 on a grid ending in 0; also corrects a grid cut above 0 (CDM truncation)
                 Tensor denoised2 = d.denoise(xNext, sigmaNext, cond);
                 Tensor dPrime = Sampling.toD(xNext, denoised2, sigmaNext);
                 xNext = xHat.add(dCur.add(dPrime).mul(Sampling.s(0.5 * (sigmaNext - sigmaHat))));

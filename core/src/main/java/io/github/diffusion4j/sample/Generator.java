@@ -70,9 +70,23 @@ public record Generator(Denoiser denoiser, Sampler sampler, double[] sigmas, lon
 
     /** The samples of {@code seeds} from {@code start} (e.g. {@link Start.FromImage} for a relay stage), in the caller's scope. */
     public Samples sample(long[] seeds, Start start, StepListener listener) {
-        SeededNoise noise = new SeededNoise(seeds);
+        return sample(seeds, new SeededNoise(seeds), start, null, listener);
+    }
+
+    /**
+     * The samples of {@code seeds} drawing from {@code noise} (a cascade stage's salted per-seed
+     * streams), from {@code start}, conditioned also on {@code coupled}'s image and augmentation
+     * levels ({@code null}: none; its labels are ignored, the generator's own are used).
+     */
+    public Samples sample(long[] seeds, SeededNoise noise, Start start, Conditioning coupled, StepListener listener) {
+        if (noise.batch() != seeds.length) {
+            throw new IllegalArgumentException("noise has " + noise.batch() + " rows for " + seeds.length + " seeds");
+        }
         long[] labelValues = labels == null ? null : Arrays.stream(seeds).map(labels).toArray();
         Conditioning cond = labelValues == null ? Conditioning.NONE : Conditioning.classes(labelValues);
+        if (coupled != null) {
+            cond = new Conditioning(labelValues, coupled.image(), coupled.augmentation());
+        }
         Tensor x = start.latent(noise, sigmas[0], sampleShape);
         Denoiser fixed = new FixedBatchDenoiser(denoiser, EVALUATION_BATCH);
         return new Samples(seeds.clone(), labelValues, sampler.sample(fixed, x, sigmas, cond, noise, listener));

@@ -22,13 +22,21 @@ public record TrainState(long step, long imagesSeen, long adamSteps, String conf
 
     /** Writes the state (temporary file, then atomic rename). */
     public void save(Path file, Map<String, Tensor> net, Map<String, Tensor> ema, AdamW adam) throws IOException {
+        save(file, net, ema, adam, Map.of());
+    }
+
+    /** Writes the state with {@code extra} metadata (a cascade stage's, {@code cascade.StageMetadata}). */
+    public void save(Path file, Map<String, Tensor> net, Map<String, Tensor> ema, AdamW adam, Map<String, String> extra)
+            throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();
         net.forEach((k, v) -> all.put("net." + k, v));
         ema.forEach((k, v) -> all.put("ema." + k, v));
         adam.firstMoments().forEach((k, v) -> all.put("adam.m." + k, v));
         adam.secondMoments().forEach((k, v) -> all.put("adam.v." + k, v));
-        TensorFiles.write(file, all, Map.of("format", FORMAT, "step", Long.toString(step),
+        Map<String, String> meta = new LinkedHashMap<>(extra);
+        meta.putAll(Map.of("format", FORMAT, "step", Long.toString(step),
                 "imagesSeen", Long.toString(imagesSeen), "adamSteps", Long.toString(adamSteps), "config", configYaml));
+        TensorFiles.write(file, all, meta);
     }
 
     /** Reads the metadata of a state file. */

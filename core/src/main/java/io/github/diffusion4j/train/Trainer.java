@@ -55,6 +55,7 @@ public final class Trainer implements AutoCloseable {
     private final DiffusionAssembly setup;
     private final Objective objective;
     private final List<CheckpointHook> hooks;
+    private final Map<String, String> metadata;
     private final Map<String, Tensor> params;
     private final Map<String, Tensor> emaParams;
     private final AdamW adam;
@@ -77,8 +78,9 @@ public final class Trainer implements AutoCloseable {
     public record Outcome(long step, long imagesSeen, double lastLoss, String reason) {}
 
     private Trainer(ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet, RunDirectory run,
-            TrainListener listener, List<CheckpointHook> hooks) {
+            TrainListener listener, List<CheckpointHook> hooks, Map<String, String> metadata) {
         this.cfg = cfg;
+        this.metadata = new LinkedHashMap<>(metadata);
         this.cfgYaml = ConfigLoader.toYaml(cfg);
         this.data = data;
         this.net = net;
@@ -109,6 +111,10 @@ public final class Trainer implements AutoCloseable {
      */
     static List<CheckpointHook> hooksFor(ExperimentConfig cfg, ImageDataset data, RunDirectory run) {
         List<CheckpointHook> hooks = new ArrayList<>();
+        if (!(cfg.onlyStage().coupling() instanceof io.github.diffusion4j.config.CouplingConfig.None)) {
+            // A coupled stage samples only from a previous stage's output: grids and evaluation are the cascade's (d4j sample/eval).
+            return hooks;
+        }
         long[] shape = {data.channels(), data.height(), data.width()};
         hooks.add((step, kimg, ema) -> {
             SampleGrid.write(ema, cfg.sampling(), cfg.sampling().guidance(), cfg.model().classes(), shape,
@@ -135,7 +141,16 @@ public final class Trainer implements AutoCloseable {
     /** A fresh run: the EMA starts as a copy of the initial weights; config.yaml is written. */
     public static Trainer start(ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet, RunDirectory run,
             TrainListener listener) {
-        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run));
+        return start(cfg, data, net, emaNet, run, listener, Map.of());
+    }
+
+    /**
+     * A fresh run whose checkpoints carry {@code metadata} besides the config (a cascade stage's,
+     * {@code cascade.StageMetadata}); a coupled stage writes no sample grids or evaluations.
+     */
+    public static Trainer start(ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet, RunDirectory run,
+            TrainListener listener, Map<String, String> metadata) {
+        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run), metadata);
         emaNet.loadParameters(net.namedParameters());
         RunDirectory.writeAtomically(run.config(), t.cfgYaml);
         t.say("started " + cfg.name() + ": " + data.size() + " images, " + String.format("%,d", parameterCount(net))
@@ -147,7 +162,13 @@ public final class Trainer implements AutoCloseable {
     /** Continues from a training-state file; the networks must match the config stored in it. */
     public static Trainer resume(Path stateFile, ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet,
             RunDirectory run, TrainListener listener) throws IOException {
-        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run));
+        return resume(stateFile, cfg, data, net, emaNet, run, listener, Map.of());
+    }
+
+    /** Continues from a training-state file, its checkpoints carrying {@code metadata} (see {@link #start(ExperimentConfig, ImageDataset, Network, Network, RunDirectory, TrainListener, Map)}). */
+    public static Trainer resume(Path stateFile, ExperimentConfig cfg, ImageDataset data, Network net, Network emaNet,
+            RunDirectory run, TrainListener listener, Map<String, String> metadata) throws IOException {
+        Trainer t = new Trainer(cfg, data, net, emaNet, run, listener, hooksFor(cfg, data, run), metadata);
         try (SafetensorsFile f = SafetensorsFile.open(stateFile); PointerScope scope = new PointerScope()) {
             TrainState s = TrainState.read(f);
             net.loadParameters(TrainState.section(f, stateFile, "net.", t.params));
@@ -366,9 +387,10 @@ public final class Trainer implements AutoCloseable {
         Path emaFile = run.ema(kimg);
         Path grid = run.samples(kimg);
         try (PointerScope scope = new PointerScope()) {
-            new TrainState(step, imagesSeen, adam.steps(), cfgYaml).save(state, params, emaParams, adam);
-            TensorFiles.write(emaFile, emaParams, Map.of("config", cfgYaml, "step", Long.toString(step),
-                    "imagesSeen", Long.toString(imagesSeen)));
+            new TrainState(step, imagesSeen, adam.steps(), cfgYaml).save(state, params, emaParams, adam, metadata);
+            Map<String, String> meta = new LinkedHashMap<>(metadata);
+            meta.putAll(Map.of("config", cfgYaml, "step", Long.toString(step), "imagesSeen", Long.toString(imagesSeen)));
+            TensorFiles.write(emaFile, emaParams, meta);
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             var emaDenoiser = new PreconditionedDenoiser(inPrecision(emaNet), setup.preconditioning(), setup.parametrisation());
