@@ -7,6 +7,7 @@ import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.AugmentationConfig;
 import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
+import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.SamplerConfig;
 import io.github.diffusion4j.denoise.Conditioning;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
@@ -59,7 +60,8 @@ class CascadeTest {
     }
 
     static Generator generator(UNet net, int res, SamplerConfig sampler) {
-        var s = new SamplingConfig(sampler, 6, 0.002, 80, SamplingConfig.DEFAULT.discretisation(), 1.0, 4);
+        var s = new SamplingConfig(sampler, 6, 0.002, 80, SamplingConfig.DEFAULT.discretisation(), 1.0, 4,
+                ExperimentConfig.SkipConfig.DEFAULT);
         return SamplerAssembly.generator(new PreconditionedDenoiser(net, new EdmPreconditioning(0.5), new PreconditionedF()), s,
                 new long[] {1, res, res}, CLASSES);
     }
