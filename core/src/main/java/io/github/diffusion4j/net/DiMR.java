@@ -47,20 +47,18 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * linear layers run one matrix product per sample ({@link Linear#forwardPerSample}), so a seed's
  * sample does not depend on its batch.
  */
-public final class DiMR implements Network, AutoCloseable {
+public final class DiMR extends StoredNetwork {
     /** The discrete schedule whose step of σ defines τ. */
     private static final DiscreteVpSchedule TIME = DiscreteVpSchedule.ddpm();
 
     private final DiMRConfig config;
-    private final ParameterStore store;
     private final List<Stage> stages = new ArrayList<>();
     private final double flops;
-    private boolean training;
 
     /** A network of shape {@code config} with initial weights drawn from {@code seed}. */
     public DiMR(DiMRConfig config, long seed) {
+        super(seed);
         this.config = config.validate();
-        this.store = new ParameterStore(seed);
         double f = 0;
         try {
             for (int b = 0; b < config.branches().size(); b++) {
@@ -157,34 +155,13 @@ public final class DiMR implements Network, AutoCloseable {
         return new BackboneSpec(heads);
     }
 
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        return store.trainable();
-    }
-
-    @Override
-    public void loadParameters(Map<String, Tensor> values) {
-        store.load(values);
-    }
-
     /**
-     * Training mode: linear layers run as one matrix product over the whole batch (faster); in
-     * evaluation mode (the default, and the EMA network that samples) one per sample, so a seed's
-     * sample does not depend on its batch ({@link Linear#forwardPerSample}). No dropout (the official
-     * configs use none).
+     * {@code l} on {@code x}: in training as one matrix product over the whole batch (faster); in
+     * evaluation mode (the default, and the EMA network that samples) one per sample, so that a seed's
+     * sample does not depend on its batch ({@link Linear#forwardPerSample}).
      */
-    @Override
-    public void train(boolean on) {
-        this.training = on;
-    }
-
     private Tensor lin(Linear l, Tensor x) {
-        return training ? l.forward(x) : l.forwardPerSample(x);
-    }
-
-    /** Number of trainable scalars. */
-    public long parameterCount() {
-        return store.parameterCount();
+        return isTraining() ? l.forward(x) : l.forwardPerSample(x);
     }
 
     /**
@@ -195,11 +172,6 @@ public final class DiMR implements Network, AutoCloseable {
     @Override
     public double flopsPerSample() {
         return flops;
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 
     private static Tensor channelLast(Tensor x) {

@@ -32,7 +32,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * adaLN_modulation}}, {@code final_layer.{linear, adaLN_modulation}}. The position embedding is a
  * fixed function of the grid, recomputed rather than stored.
  */
-public final class DiT implements Network, AutoCloseable {
+public final class DiT extends StoredNetwork {
     /**
      * Shape of a DiT.
      *
@@ -76,7 +76,6 @@ public final class DiT implements Network, AutoCloseable {
     }
 
     private final Shape shape;
-    private final ParameterStore store;
     private final PatchEmbed xEmbedder;
     private final DiTEmbedding embedding;
     private final List<DiTBlock> blocks = new ArrayList<>();
@@ -84,12 +83,11 @@ public final class DiT implements Network, AutoCloseable {
     private final Unpatchify unpatchify;
     private final float[] posEmbed;
     private final double flops;
-    private boolean training;
 
     /** A DiT of shape {@code shape} with initial weights drawn from {@code seed}. */
     public DiT(Shape shape, long seed) {
+        super(seed);
         this.shape = shape.validate();
-        this.store = new ParameterStore(seed);
         try {
             int w = shape.width();
             int g = shape.grid();
@@ -127,7 +125,7 @@ public final class DiT implements Network, AutoCloseable {
         int g = shape.grid();
         Tensor x = xEmbedder.forward(xIn).add(Tensors.fromFloats(posEmbed, 1, (long) g * g, shape.width()).to(dt));
         for (DiTBlock b : blocks) {
-            x = b.forward(x, c, shape.dropout(), training);
+            x = b.forward(x, c, shape.dropout(), isTraining());
         }
         x = finalLayer.forward(x, c);
         return List.of(unpatchify.forward(x));
@@ -162,40 +160,4 @@ public final class DiT implements Network, AutoCloseable {
         return store.seed();
     }
 
-    @Override
-    public void train(boolean on) {
-        training = on;
-    }
-
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        return store.trainable();
-    }
-
-    public Map<String, Tensor> stateDict() {
-        return store.all();
-    }
-
-    public List<Tensor> parameters() {
-        return store.parameters();
-    }
-
-    public long parameterCount() {
-        return store.parameterCount();
-    }
-
-    @Override
-    public void loadParameters(Map<String, Tensor> values) {
-        store.load(values);
-    }
-
-    /** Redraws the zero-initialised modulations and output layer from U(±1/√fan_in) under {@code seed}. */
-    public void reinitialiseZeroLayers(long seed) {
-        store.reinitialiseZeroInit(seed);
-    }
-
-    @Override
-    public void close() {
-        store.close();
-    }
 }

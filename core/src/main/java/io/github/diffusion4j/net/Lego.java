@@ -45,7 +45,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code bricks.k.final_layer.*} (the official {@code model.model.k.*} without the
  * {@code nn.Sequential} index of the modulations).
  */
-public final class Lego implements Network, AutoCloseable {
+public final class Lego extends StoredNetwork {
     /** One brick: region size r, patch p, depth, width, heads. */
     public record Brick(int size, int patch, int depth, int width, int heads) {}
 
@@ -94,15 +94,13 @@ public final class Lego implements Network, AutoCloseable {
     }
 
     private final Shape shape;
-    private final ParameterStore store;
     private final DiTEmbedding embedding;
     private final List<BrickLayers> bricks = new ArrayList<>();
-    private boolean training;
 
     /** A stack of shape {@code shape} with initial weights drawn from {@code seed}. */
     public Lego(Shape shape, long seed) {
+        super(seed);
         this.shape = shape.validate();
-        this.store = new ParameterStore(seed);
         try {
             int cond = shape.bricks().get(0).width();
             embedding = new DiTEmbedding(store, "LEGO stack", cond, shape.numClasses());
@@ -152,7 +150,7 @@ public final class Lego implements Network, AutoCloseable {
             long tokens = (long) grid * grid;
             Tensor x = xEmbedder.forward(windows).add(Tensors.fromFloats(posEmbed, 1, tokens, brick.width()).to(dt));
             for (DiTBlock b : blocks) {
-                x = b.forwardModulated(x, perRegion(b.modulation(c), regions), shape.dropout(), training, regions);
+                x = b.forwardModulated(x, perRegion(b.modulation(c), regions), shape.dropout(), isTraining(), regions);
             }
             x = finalLayer.forwardModulated(x, perRegion(finalLayer.modulation(c), regions), regions);
             Tensor out = unpatchify.forward(x); // [B·L, out, r, r]
@@ -280,36 +278,4 @@ public final class Lego implements Network, AutoCloseable {
         return shape;
     }
 
-    @Override
-    public void train(boolean on) {
-        training = on;
-    }
-
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        return store.trainable();
-    }
-
-    public List<Tensor> parameters() {
-        return store.parameters();
-    }
-
-    public long parameterCount() {
-        return store.parameterCount();
-    }
-
-    @Override
-    public void loadParameters(Map<String, Tensor> values) {
-        store.load(values);
-    }
-
-    /** Redraws the zero-initialised modulations and output layers from U(±1/√fan_in) under {@code seed}. */
-    public void reinitialiseZeroLayers(long seed) {
-        store.reinitialiseZeroInit(seed);
-    }
-
-    @Override
-    public void close() {
-        store.close();
-    }
 }

@@ -91,11 +91,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * temporaries (and the autograd graph's Java handles) to the caller's innermost
  * {@code PointerScope}; call it inside one.
  */
-public final class UNet implements Network, AutoCloseable {
+public final class UNet extends StoredNetwork {
     private static final double NORM_EPS = 1e-5;
 
     private final UNetConfig config;
-    private final ParameterStore store;
     private final List<Block> encoder = new ArrayList<>();
     private final List<Block> decoder = new ArrayList<>();
     private NoiseEmbedding mapNoise;
@@ -108,12 +107,11 @@ public final class UNet implements Network, AutoCloseable {
     private GroupNorm outNorm;
     private Conv2d outConv;
     private final double flops;
-    private boolean training;
 
     /** A network of shape {@code config} with initial weights drawn from {@code seed}. */
     public UNet(UNetConfig config, long seed) {
+        super(seed);
         this.config = config.validate();
-        this.store = new ParameterStore(seed);
         double f = 0;
         try {
             f = build();
@@ -350,67 +348,6 @@ public final class UNet implements Network, AutoCloseable {
         return store.seed();
     }
 
-    /** Switches dropout on ({@code true}) or off. A new model starts in evaluation mode (dropout off). */
-    @Override
-    public void train(boolean on) {
-        this.training = on;
-    }
-
-    /** Whether dropout is active. */
-    public boolean isTraining() {
-        return training;
-    }
-
-    /** Trainable parameters by dotted name (e.g. {@code enc.32x32_block0.conv0.weight}), in a fixed order. */
-    @Override
-    public Map<String, Tensor> namedParameters() {
-        return store.trainable();
-    }
-
-    /**
-     * Everything a checkpoint needs: the trainable parameters plus fixed buffers (today only
-     * {@code map_noise.freqs}, the Fourier frequencies, which depend on the construction seed).
-     */
-    public Map<String, Tensor> stateDict() {
-        return store.all();
-    }
-
-    /** The trainable parameters, for an optimiser. The model owns them: do not close them. */
-    public List<Tensor> parameters() {
-        return store.parameters();
-    }
-
-    /** Number of trainable scalars. */
-    public long parameterCount() {
-        return store.parameterCount();
-    }
-
-    /**
-     * Copies {@code values} (from {@link #namedParameters()} or {@link #stateDict()} of a model with
-     * the same config) into this model. Buffers absent from {@code values} keep their values.
-     *
-     * @throws IllegalArgumentException naming every missing, unexpected or mis-shaped tensor; nothing is copied then
-     */
-    @Override
-    public void loadParameters(Map<String, Tensor> values) {
-        store.load(values);
-    }
-
-    /**
-     * Redraws the zero-initialised layers (each block's conv1 and attention proj, and out_conv) from
-     * U(±1/√fan_in) under {@code seed}, so that every parameter influences the output.
-     */
-    public void reinitialiseZeroLayers(long seed) {
-        store.reinitialiseZeroInit(seed);
-    }
-
-    /**
-     * Analytic cost of one forward pass for one sample, in FLOPs. Convention: a multiply-add counts
-     * 2 FLOPs; counted are convolutions (2·C_in·C_out·k²·H_out·W_out), linear layers (2·in·out) and
-     * the two attention matmuls (QKᵀ and A·V: 4·L²·C for L = H·W positions and C channels, summed over
-     * heads). Biases, normalisations, activations, softmax, resampling, additions, concatenations and
-     * the embedding lookups are ignored. A training step (forward + backward) costs about 3× this.
-     */
     /** The Backbone contract: the U-Net reads c_noise only, and has a single stage, so {@code exit} changes nothing. */
     @Override
     public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
@@ -423,15 +360,16 @@ public final class UNet implements Network, AutoCloseable {
         return BackboneSpec.single(config.outChannels());
     }
 
+    /**
+     * Analytic cost of one forward pass for one sample, in FLOPs. Convention: a multiply-add counts
+     * 2 FLOPs; counted are convolutions (2·C_in·C_out·k²·H_out·W_out), linear layers (2·in·out) and
+     * the two attention matmuls (QKᵀ and A·V: 4·L²·C for L = H·W positions and C channels, summed over
+     * heads). Biases, normalisations, activations, softmax, resampling, additions, concatenations and
+     * the embedding lookups are ignored. A training step (forward + backward) costs about 3× this.
+     */
     @Override
     public double flopsPerSample() {
         return flops;
-    }
-
-    /** Frees the parameters. */
-    @Override
-    public void close() {
-        store.close();
     }
 
     // ------------------------------------------------------------------ blocks
@@ -523,7 +461,7 @@ public final class UNet implements Network, AutoCloseable {
             Tensor shift = ss.get(1);
             h = norm1.forward(h);
             h = torch.silu(torch.addcmul(shift, h, scale.add(Tensors.scalar(1))));
-            if (training && config.dropout() > 0) {
+            if (isTraining() && config.dropout() > 0) {
                 h = torch.dropout(h, config.dropout(), true);
             }
             h = conv1.forward(h);
