@@ -104,14 +104,14 @@ final class ExperimentReport {
                 if (e == null) {
                     md.append("not measured yet | | | | | | |\n");
                 } else {
-                    md.append(String.format(Locale.ROOT, "%s, %d (%d) | %.3f | %.3f | %.4f | %.3f | %.3f | %s |\n", e.sampler(), e.steps(), e.nfe(),
+                    md.append(String.format(Locale.ROOT, "%s, %d (%d) | %.3f | %.3f | %.3g | %.3f | %.3f | %s |\n", e.sampler(), e.steps(), e.nfe(),
                             e.samplingSecondsPerImage(), e.fd(), e.kid(), e.precision(), e.recall(),
                             e.labelAccuracy() == null ? "" : String.format(Locale.ROOT, "%.3f", e.labelAccuracy())));
                 }
             }
         }
         if (floor.get("fd") instanceof Number fd) {
-            md.append(String.format(Locale.ROOT, "| floor: real vs real (%s vs %s), n = %s | | | | | | | %.3f | %.4f | %.3f | %.3f | |%n",
+            md.append(String.format(Locale.ROOT, "| floor: real vs real (%s vs %s), n = %s | | | | | | | %.3f | %.3g | %.3f | %.3f | |%n",
                     floor.get("train"), floor.get("test"), floor.get("n"), fd.doubleValue(), ((Number) floor.get("kid")).doubleValue(),
                     ((Number) floor.get("precision")).doubleValue(), ((Number) floor.get("recall")).doubleValue()));
         }
