@@ -77,8 +77,8 @@ final class ExperimentReport {
         if (!spec.description().isBlank()) {
             md.append(spec.description().strip()).append("\n\n");
         }
-        md.append("Made by `./d4j experiment run ").append(spec.name()).append(".yaml` in the spec's directory (`spec.yaml` here is its copy);"
-                + " `./d4j experiment report ").append(spec.name()).append("` rebuilds this report from `variants/`.\n\n");
+        md.append("Made by `d4j experiment run` on the spec `").append(spec.name()).append(".yaml` (`spec.yaml` here is its copy);"
+                + " `d4j experiment report` on this folder rebuilds the report from `variants/`.\n\n");
         if (!spec.set().isEmpty()) {
             md.append("- Every variant: ").append(spec.base() == null ? "" : "`" + spec.base() + "` with ").append("`")
                     .append(String.join("`, `", spec.set())).append("`.\n");
