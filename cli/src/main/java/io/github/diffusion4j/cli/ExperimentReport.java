@@ -26,7 +26,7 @@ import org.knowm.xchart.XYSeries;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * The report of an experiment directory, from what is on disk only ({@code spec.yaml},
+ * The report of an experiment directory, from what is on disk only ({@code spec.yml}, the spec's copy,
  * {@code variants/*.json}, {@code variants/floor.json}, the sample strips): results.md (one table),
  * results.json, FD against images seen, FD against sampling cost and NFE, and the montage.
  */
@@ -35,9 +35,9 @@ final class ExperimentReport {
 
     /** Rebuilds every report file of {@code dir}; returns the variants reported. */
     static List<VariantResult> write(Path dir) throws IOException {
-        Path specFile = dir.resolve("spec.yaml");
+        Path specFile = dir.resolve("spec.yml");
         if (!Files.isRegularFile(specFile)) {
-            throw new UserException(dir + ": not an experiment directory (no spec.yaml; run d4j experiment run SPEC.yaml first)");
+            throw new UserException(dir + ": not an experiment directory (no spec.yml; run d4j experiment run SPEC.yaml first)");
         }
         ExperimentSpec spec = ExperimentSpec.load(specFile);
         List<VariantResult> results = new ArrayList<>();
@@ -77,7 +77,7 @@ final class ExperimentReport {
         if (!spec.description().isBlank()) {
             md.append(spec.description().strip()).append("\n\n");
         }
-        md.append("Made by `d4j experiment run` on the spec `").append(spec.name()).append(".yaml` (`spec.yaml` here is its copy);"
+        md.append("Made by `d4j experiment run` on the spec `").append(spec.name()).append(".yaml` (`spec.yml` here is its copy);"
                 + " `d4j experiment report` on this folder rebuilds the report from `variants/`.\n\n");
         if (!spec.set().isEmpty()) {
             md.append("- Every variant: ").append(spec.base() == null ? "" : "`" + spec.base() + "` with ").append("`")

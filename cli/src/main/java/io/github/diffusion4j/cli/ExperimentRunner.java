@@ -76,7 +76,7 @@ final class ExperimentRunner {
         Files.createDirectories(out.resolve("variants"));
         Files.createDirectories(out.resolve("runs"));
         writeIfChanged(out.resolve(".gitignore"), "# checkpoints and training states (large); the report needs only variants/\nruns/\n");
-        writeIfChanged(out.resolve("spec.yaml"), Files.readString(specFile, StandardCharsets.UTF_8));
+        writeIfChanged(out.resolve("spec.yml"), Files.readString(specFile, StandardCharsets.UTF_8));
         for (VariantPlan p : plans) {
             checkUnchanged(p);
         }
@@ -96,7 +96,7 @@ final class ExperimentRunner {
 
     /** Refuses to mix results of different configs under one variant name: a spec edited after training started. */
     private void checkUnchanged(VariantPlan p) throws IOException {
-        Path stored = variantFile(p, ".yaml");
+        Path stored = variantFile(p, ".yml");
         String yaml = ConfigLoader.toYaml(p.config());
         if (Files.exists(stored) && !Files.readString(stored, StandardCharsets.UTF_8).equals(yaml)) {
             throw new ConfigException("variant '" + p.name() + "' changed since it was trained (" + stored + " differs from the spec's"

@@ -61,7 +61,7 @@ class ExperimentCommandTest {
         Cli.Result run = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
         assertThat(run.code()).as(run.err()).isZero();
         for (String f : new String[] {"results.md", "results.json", "fd-vs-images.png", "fd-vs-cost.png", "fd-vs-nfe.png", "montage.png",
-                ".gitignore", "spec.yaml"}) {
+                ".gitignore", "spec.yml"}) {
             assertThat(a.resolve(f)).as(f).exists();
         }
         VariantResult c8 = result(a, "c8");
@@ -91,7 +91,7 @@ class ExperimentCommandTest {
         // what a kill leaves: c8 trained half way (its state at step 3), a repeated and a torn stats row, nothing measured
         Path b = dir.resolve("b");
         Files.createDirectories(b.resolve("runs"));
-        Cli.Result half = Cli.run("train", "--config", a.resolve("variants/c8.yaml").toString(), "--steps", "3", "--out",
+        Cli.Result half = Cli.run("train", "--config", a.resolve("variants/c8.yml").toString(), "--steps", "3", "--out",
                 dir.resolve("half").toString());
         assertThat(half.code()).as(half.err()).isZero();
         Path halfRun;
