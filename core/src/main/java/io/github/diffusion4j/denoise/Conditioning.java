@@ -100,4 +100,37 @@ public record Conditioning(long[] classLabels, Tensor image, double[] augmentati
         }
         return s.append(']').toString();
     }
+
+    /**
+     * The rows of a class table of {@code classes} + 1 rows (the last the null class of classifier-free
+     * guidance) for a batch of {@code batch}: the labels as given, a {@link #NULL_CLASS} or absent label →
+     * row {@code classes}. Refuses a wrong label count, a label outside [0, classes], and any real label
+     * for an unconditional {@code owner} (classes = 0).
+     */
+    public long[] classRows(long batch, int classes, String owner) {
+        long[] idx = new long[Math.toIntExact(batch)];
+        Arrays.fill(idx, classes);
+        if (!hasClassLabels()) {
+            return idx;
+        }
+        long[] labels = classLabels();
+        if (labels.length != batch) {
+            throw new IllegalArgumentException("class labels: got " + labels.length + " labels for a batch of " + batch);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            long l = labels[i];
+            if (l == NULL_CLASS) {
+                continue;
+            }
+            if (classes == 0) {
+                throw new IllegalArgumentException("class labels: this " + owner + " is unconditional (classes = 0) but got label " + l);
+            }
+            if (l < 0 || l > classes) {
+                throw new IllegalArgumentException("class labels: label " + l + " outside [0, " + classes + "] (" + classes
+                        + " is the null class, as is " + NULL_CLASS + ")");
+            }
+            idx[i] = l;
+        }
+        return idx;
+    }
 }

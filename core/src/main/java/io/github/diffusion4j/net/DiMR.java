@@ -103,9 +103,9 @@ public final class DiMR extends StoredNetwork {
             t[i] = tau(sigma[i]);
         }
         Tensor tau = Tensors.fromDoubles(t, t.length).to(dt);
-        Tensor rows = config.classes() > 0 ? Tensors.fromLongs(labelIndices(cond, sigma.length)) : null;
+        Tensor rows = config.classes() > 0 ? Tensors.fromLongs((cond == null ? Conditioning.NONE : cond).classRows(sigma.length, config.classes(), "DiMR")) : null;
         if (config.classes() == 0) {
-            labelIndices(cond, sigma.length); // refuses real labels for an unconditional model
+            (cond == null ? Conditioning.NONE : cond).classRows(sigma.length, config.classes(), "DiMR"); // refuses real labels for an unconditional model
         }
         List<Tensor> heads = new ArrayList<>();
         List<Tensor> taps = null;
@@ -117,33 +117,6 @@ public final class DiMR extends StoredNetwork {
         return heads;
     }
 
-    /** Rows of the class table: labels as given, {@code NULL_CLASS} → {@code classes} (the null row). */
-    private long[] labelIndices(Conditioning cond, int batch) {
-        int k = config.classes();
-        long[] idx = new long[batch];
-        Arrays.fill(idx, k);
-        if (cond == null || !cond.hasClassLabels()) {
-            return idx;
-        }
-        long[] labels = cond.classLabels();
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("class labels: got " + labels.length + " labels for a batch of " + batch);
-        }
-        for (int i = 0; i < batch; i++) {
-            long l = labels[i];
-            if (l == Conditioning.NULL_CLASS) {
-                continue;
-            }
-            if (k == 0) {
-                throw new IllegalArgumentException("class labels: this DiMR is unconditional (classes = 0) but got label " + l);
-            }
-            if (l < 0 || l > k) {
-                throw new IllegalArgumentException("class labels: label " + l + " outside [0, " + k + "]");
-            }
-            idx[i] = l;
-        }
-        return idx;
-    }
 
     /** One head per branch, at its downsampling factor. */
     @Override

@@ -48,37 +48,10 @@ final class DiTEmbedding {
         }
         Tensor t = frequencies.forward(cNoise).to(dt);
         t = mlp2.forward(torch.silu(mlp0.forward(t)));
-        long[] rows = rows(cond, batch);
+        long[] rows = (cond == null ? Conditioning.NONE : cond).classRows(batch, numClasses, owner);
         return table == null ? t : t.add(table.forward(Tensors.fromLongs(rows), dt));
     }
 
-    /** Rows of the class table: labels as given, missing or {@link Conditioning#NULL_CLASS} → the null row. */
-    long[] rows(Conditioning cond, long batch) {
-        long[] idx = new long[Math.toIntExact(batch)];
-        Arrays.fill(idx, numClasses);
-        if (cond == null || !cond.hasClassLabels()) {
-            return idx;
-        }
-        long[] labels = cond.classLabels();
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("class labels: got " + labels.length + " labels for a batch of " + batch);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            long l = labels[i];
-            if (l == Conditioning.NULL_CLASS) {
-                continue;
-            }
-            if (numClasses == 0) {
-                throw new IllegalArgumentException("class labels: this " + owner + " is unconditional (classes = 0) but got label " + l);
-            }
-            if (l < 0 || l > numClasses) {
-                throw new IllegalArgumentException("class labels: label " + l + " outside [0, " + numClasses + "] (" + numClasses
-                        + " is the null class, as is " + Conditioning.NULL_CLASS + ")");
-            }
-            idx[i] = l;
-        }
-        return idx;
-    }
 
     /** FLOPs per sample: the two linear layers. */
     double flopsPerSample() {

@@ -300,41 +300,13 @@ public final class UNet extends StoredNetwork {
             e = e.add(mapAugmentLayer1.forward(a));
         }
         if (config.conditional()) {
-            e = e.add(mapLabel.forward(Tensors.fromLongs(labelIndices(cond, batch)), dt));
+            e = e.add(mapLabel.forward(Tensors.fromLongs((cond == null ? Conditioning.NONE : cond).classRows(batch, config.numClasses(), "UNet")), dt));
         } else {
-            labelIndices(cond, batch); // rejects real labels given to an unconditional model
+            (cond == null ? Conditioning.NONE : cond).classRows(batch, config.numClasses(), "UNet"); // rejects real labels given to an unconditional model
         }
         return torch.silu(e);
     }
 
-    /** Row indices into the class table: labels as given, {@code NULL_CLASS} → {@code numClasses} (the null row). */
-    long[] labelIndices(Conditioning cond, long batch) {
-        int k = config.numClasses();
-        long[] idx = new long[Math.toIntExact(batch)];
-        Arrays.fill(idx, k);
-        if (cond == null || !cond.hasClassLabels()) {
-            return idx;
-        }
-        long[] labels = cond.classLabels();
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("class labels: got " + labels.length + " labels for a batch of " + batch);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            long l = labels[i];
-            if (l == Conditioning.NULL_CLASS) {
-                continue;
-            }
-            if (k == 0) {
-                throw new IllegalArgumentException("class labels: this UNet is unconditional (numClasses = 0) but got label " + l);
-            }
-            if (l < 0 || l > k) {
-                throw new IllegalArgumentException("class labels: label " + l + " outside [0, " + k + "] (" + k
-                        + " is the null class, as is " + Conditioning.NULL_CLASS + ")");
-            }
-            idx[i] = l;
-        }
-        return idx;
-    }
 
     // ------------------------------------------------------------------ state
 
