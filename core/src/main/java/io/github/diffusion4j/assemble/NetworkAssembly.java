@@ -35,7 +35,7 @@ public final class NetworkAssembly {
                     DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(), b.patch(), b.width(),
                     b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
             DiMRConfig c = new DiMRConfig(stage.resolution(), channels, out, branches, m.classes(), m.cascadeWidth(), m.sharedTime(),
-                    "token".equals(m.blockNorm()));
+                    DiMRConfig.BlockNorm.of(m.blockNorm()));
             try {
                 c.validate();
             } catch (IllegalArgumentException e) {

@@ -265,13 +265,13 @@ final class ConfigValidator {
         nonNegative(p + "model.classes", m.classes());
         atMost(p + "model.classes", m.classes(), MAX_CLASSES);
         nonNegative(p + "model.cascadeWidth", m.cascadeWidth());
-        choice(p + "model.blockNorm", m.blockNorm(), List.of("td", "token"));
+        choice(p + "model.blockNorm", m.blockNorm(), List.of("td", "adaln", "token"));
         var branches = m.branches().stream().map(b -> new io.github.diffusion4j.net.DiMRConfig.Branch(
                 io.github.diffusion4j.net.DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(),
                 b.patch(), b.width(), b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
         try {
             new io.github.diffusion4j.net.DiMRConfig(st.resolution(), channels, channels, branches, m.classes(), m.cascadeWidth(),
-                    m.sharedTime(), "token".equals(m.blockNorm())).validate();
+                    m.sharedTime(), io.github.diffusion4j.net.DiMRConfig.BlockNorm.of(m.blockNorm())).validate();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + p + "model.branches': " + e.getMessage());
         }

@@ -51,8 +51,8 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
      * {@code diffusion.supervision} (weights per branch, e.g. [0.25, 1] for 2R). {@code cascadeWidth} > 0
      * projects every tap of the cascade connection to that width before the concatenation (0 = the
      * official full concatenation); {@code sharedTime}: the paper's scalar w, b per time-dependent parameter;
-     * {@code blockNorm} the norm of the Transformer blocks: {@code td} (TD-RMSNorm, the paper's) or
-     * {@code token} (the ablation: plain LayerNorm, time as an extra token, U-ViT's sinusoidal embedding).
+     * {@code blockNorm} how time enters the Transformer blocks: {@code td} (TD-RMSNorm, the paper's),
+     * {@code adaln} (DiT's adaLN-Zero) or {@code token} (plain LayerNorm, time as an extra token as in U-ViT).
      */
     record DiMR(List<Branch> branches, int classes, int cascadeWidth, boolean sharedTime, String blockNorm, long seed)
             implements ModelConfig {

@@ -6,7 +6,9 @@ import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.denoise.HeadSpec;
 import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.nn.AdaLnModulation;
 import io.github.diffusion4j.nn.Conv2d;
+import io.github.diffusion4j.nn.DiTBlock;
 import io.github.diffusion4j.nn.DepthwiseConv2d;
 import io.github.diffusion4j.nn.Linear;
 import io.github.diffusion4j.nn.Resample;
@@ -40,7 +42,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * convolution; the same gated MLP); the output layer is TD-LayerNorm → 3×3 convolution, a prediction
  * at 1/downsample of the resolution: one head per branch ({@link #spec}). Time enters only through
  * the time-dependent norms, at τ = 2n/T − 1 with n = 1 + the DDPM step of σ ({@link #tau}), the
- * official map of timestep n ∈ 1..1000 (its "log_snr"/4). Deviations from the official code: the
+ * official map of timestep n ∈ 1..1000 (its "log_snr"/4); the ablations of {@link DiMRConfig.BlockNorm}
+ * give the Transformer blocks adaLN-Zero or a time token instead. Deviations from the official code: the
  * cascade's taps may be projected before concatenation ({@code cascadeWidth}); the pixel shuffle
  * uses PyTorch's channel order (a fixed permutation of the learned projection's outputs); the DDPM
  * linear β's define n (the official code uses Stable Diffusion's scaled-linear β's). Outside training,
@@ -147,6 +150,15 @@ public final class DiMR extends StoredNetwork {
         return flops;
     }
 
+    /** DiT's 256-frequency sinusoidal embedding, the input of the adaLN variant's t_embedder. */
+    private static final io.github.diffusion4j.nn.NoiseEmbedding TIME_FREQUENCIES =
+            io.github.diffusion4j.nn.NoiseEmbedding.positional(DiTEmbedding.FREQUENCIES);
+
+    /** The DDPM step n = 1000(τ + 1)/2 ∈ (1, 1000] of τ, in float32, that the time token and t_embedder embed. */
+    private static Tensor step(Tensor tau) {
+        return tau.to(ScalarType.Float).add(new org.bytedeco.pytorch.Scalar(1.0)).mul(new org.bytedeco.pytorch.Scalar(TIME.steps() / 2.0));
+    }
+
     private static Tensor channelLast(Tensor x) {
         return x.permute(0, 2, 3, 1);
     }
@@ -155,18 +167,33 @@ public final class DiMR extends StoredNetwork {
         return x.permute(0, 3, 1, 2);
     }
 
-    /** A block's norm of x at times τ: TD-RMSNorm, or (the ablation) a plain LayerNorm that ignores τ. */
+    /**
+     * The time as the blocks see it: τ [B] of the time-dependent norms and, for adaLN-Zero blocks, the
+     * conditioning vector c = t_embedder(n) [B, D] (null otherwise).
+     */
+    private record Time(Tensor tau, Tensor c) {}
+
+    /** A block's norm of x: TD-RMSNorm at τ, or (the ablations) a LayerNorm that ignores τ. */
     private interface Norm {
-        Tensor apply(Tensor x, Tensor tau);
+        Tensor apply(Tensor x, Time t);
     }
 
-    private Norm norm(String name, int dim, boolean plain) {
-        if (plain) {
-            io.github.diffusion4j.nn.LayerNorm ln = new io.github.diffusion4j.nn.LayerNorm(store, name, dim, 1e-5, true);
-            return (x, tau) -> ln.forward(x);
-        }
-        TimeDependentRmsNorm td = new TimeDependentRmsNorm(store, name, dim, 1e-8, false, config.sharedTime());
-        return td::forward;
+    /** TD-RMSNorm for {@link DiMRConfig.BlockNorm#TD}; else LayerNorm, with affine for TOKEN, without for ADALN (DiT's eps 1e-6). */
+    private Norm norm(String name, int dim, DiMRConfig.BlockNorm kind) {
+        return switch (kind) {
+            case TD -> {
+                TimeDependentRmsNorm td = new TimeDependentRmsNorm(store, name, dim, 1e-8, false, config.sharedTime());
+                yield (x, t) -> td.forward(x, t.tau());
+            }
+            case TOKEN -> {
+                io.github.diffusion4j.nn.LayerNorm ln = new io.github.diffusion4j.nn.LayerNorm(store, name, dim, 1e-5, true);
+                yield (x, t) -> ln.forward(x);
+            }
+            case ADALN -> {
+                io.github.diffusion4j.nn.LayerNorm ln = new io.github.diffusion4j.nn.LayerNorm(store, name, dim, DiTBlock.NORM_EPS, false);
+                yield (x, t) -> ln.forward(x);
+            }
+        };
     }
 
     /** A block of a branch: Transformer or ConvNeXt, both with the gated MLP. */
@@ -174,16 +201,15 @@ public final class DiMR extends StoredNetwork {
         final Norm mlpNorm;
         final Linear w0, w1, w2;
 
-        Block(String name, int dim, int hidden, boolean plainNorm) {
-            mlpNorm = norm(name + ".block2.norm", dim, plainNorm);
+        Block(String name, int dim, int hidden, DiMRConfig.BlockNorm kind) {
+            mlpNorm = norm(name + ".block2.norm", dim, kind);
             w0 = new Linear(store, name + ".block2.w0", dim, hidden, true, WeightInit.SMALL_NORMAL);
             w1 = new Linear(store, name + ".block2.w1", dim, hidden, true, WeightInit.SMALL_NORMAL);
             w2 = new Linear(store, name + ".block2.w2", hidden, dim, true, WeightInit.SMALL_NORMAL);
         }
 
-        /** W₂(GELU(W₀ n) ⊙ W₁ n), n = TD-RMSNorm(x). */
-        Tensor mlp(Tensor x, Tensor tau) {
-            Tensor n = mlpNorm.apply(x, tau);
+        /** W₂(GELU(W₀ n) ⊙ W₁ n) of the normalised n. */
+        Tensor gatedMlp(Tensor n) {
             return lin(w2, torch.gelu(lin(w0, n)).mul(lin(w1, n)));
         }
 
@@ -192,41 +218,61 @@ public final class DiMR extends StoredNetwork {
             return w0.flops(rows, d) + w1.flops(rows, d) + w2.flops(rows, w2.inFeatures());
         }
 
-        abstract Tensor forward(Tensor x, Tensor tau);
+        abstract Tensor forward(Tensor x, Time t);
 
         /** FLOPs for one sample with {@code tokens} positions. */
         abstract double flops(long tokens);
     }
 
-    /** Pre-norm self-attention + pre-norm gated MLP over [B, L, D] tokens (official TransformerBlock). */
+    /**
+     * Pre-norm self-attention + pre-norm gated MLP over [B, L, D] tokens (official TransformerBlock);
+     * with adaLN-Zero, each norm's output is modulated by (1 + scale), shift and each residual branch
+     * multiplied by its gate, the six vectors from {@code adaLN_modulation} (zero-initialised) of c.
+     */
     private final class TransformerBlock extends Block {
         final Norm norm;
         final Linear qkv, dense;
+        final Linear adaLN;
         final int dim, heads;
 
         TransformerBlock(String name, int dim, int hidden, int heads) {
-            super(name, dim, hidden, config.timeToken());
+            super(name, dim, hidden, config.blockNorm());
             this.dim = dim;
             this.heads = heads;
-            norm = norm(name + ".block1.norm", dim, config.timeToken());
+            norm = norm(name + ".block1.norm", dim, config.blockNorm());
             qkv = new Linear(store, name + ".block1.query_key_value", dim, 3 * dim, false, WeightInit.SMALL_NORMAL);
             dense = new Linear(store, name + ".block1.dense", dim, dim, true, WeightInit.SMALL_NORMAL);
+            adaLN = config.blockNorm() == DiMRConfig.BlockNorm.ADALN
+                    ? new Linear(store, name + ".adaLN_modulation", dim, 6 * dim, true, WeightInit.ZERO)
+                    : null;
         }
 
         @Override
-        Tensor forward(Tensor x, Tensor tau) {
+        Tensor forward(Tensor x, Time t) {
             long b = x.size(0), l = x.size(1);
             long hd = dim / heads;
-            Tensor r = lin(qkv, norm.apply(x, tau)).reshape(b, l, 3L * heads, hd).permute(0, 2, 1, 3).to(ScalarType.Float);
+            TensorVector m = adaLN == null ? null : lin(adaLN, torch.silu(t.c())).chunk(6, 1);
+            Tensor n = norm.apply(x, t);
+            if (m != null) {
+                n = AdaLnModulation.modulate(n, m.get(0), m.get(1));
+            }
+            Tensor r = lin(qkv, n).reshape(b, l, 3L * heads, hd).permute(0, 2, 1, 3).to(ScalarType.Float);
             Tensor q = r.narrow(1, 0, heads), k = r.narrow(1, heads, heads), v = r.narrow(1, 2L * heads, heads);
             Tensor a = torch.scaled_dot_product_attention(q, k, v).to(Tensors.scalarType(x));
-            x = x.add(lin(dense, a.permute(0, 2, 1, 3).reshape(b, l, dim)));
-            return x.add(mlp(x, tau));
+            Tensor h = lin(dense, a.permute(0, 2, 1, 3).reshape(b, l, dim));
+            x = x.add(m == null ? h : h.mul(m.get(2).unsqueeze(1)));
+            n = mlpNorm.apply(x, t);
+            if (m != null) {
+                n = AdaLnModulation.modulate(n, m.get(3), m.get(4));
+            }
+            h = gatedMlp(n);
+            return x.add(m == null ? h : h.mul(m.get(5).unsqueeze(1)));
         }
 
         @Override
         double flops(long tokens) {
-            return qkv.flops(tokens, dim) + 4.0 * tokens * tokens * dim + dense.flops(tokens, dim) + mlpFlops(tokens);
+            double f = qkv.flops(tokens, dim) + 4.0 * tokens * tokens * dim + dense.flops(tokens, dim) + mlpFlops(tokens);
+            return adaLN == null ? f : f + adaLN.flops(1, dim);
         }
     }
 
@@ -237,16 +283,16 @@ public final class DiMR extends StoredNetwork {
         final int side;
 
         ConvNeXtBlock(String name, int dim, int hidden, int kernel, int side) {
-            super(name, dim, hidden, false);
+            super(name, dim, hidden, DiMRConfig.BlockNorm.TD);
             this.dim = dim;
             this.side = side;
             conv = new DepthwiseConv2d(store, name + ".block1.conv", dim, kernel);
         }
 
         @Override
-        Tensor forward(Tensor x, Tensor tau) {
+        Tensor forward(Tensor x, Time t) {
             x = x.add(channelLast(conv.forward(channelFirst(x))));
-            return x.add(mlp(x, tau));
+            return x.add(gatedMlp(mlpNorm.apply(x, t)));
         }
 
         @Override
@@ -266,6 +312,7 @@ public final class DiMR extends StoredNetwork {
         final Tensor posEmb;
         final Tensor classTable;
         final io.github.diffusion4j.nn.NoiseEmbedding timeToken;
+        final Linear tMlp0, tMlp2;
         final int extraTokens;
         final List<Linear> tapProjections = new ArrayList<>();
         final TimeDependentLayerNorm upNorm0, upNorm1;
@@ -291,10 +338,18 @@ public final class DiMR extends StoredNetwork {
             classTable = transformer && config.classes() > 0
                     ? store.parameter(name + ".class_embeds.weight", new ParameterStore.Init.Normal(0.02), null, config.classes() + 1L, d)
                     : null;
-            timeToken = transformer && config.timeToken() ? io.github.diffusion4j.nn.NoiseEmbedding.positional(d) : null;
+            timeToken = transformer && config.blockNorm() == DiMRConfig.BlockNorm.TOKEN ? io.github.diffusion4j.nn.NoiseEmbedding.positional(d) : null;
             extraTokens = (classTable != null ? 1 : 0) + (timeToken != null ? 1 : 0);
             long tokens = (long) side * side + extraTokens;
             double f = inputConv.flops(1, config.inChannels(), side * p, side * p);
+            if (transformer && config.blockNorm() == DiMRConfig.BlockNorm.ADALN) { // DiT's t_embedder: 256 frequencies → Linear → SiLU → Linear
+                tMlp0 = new Linear(store, name + ".t_embedder.mlp.0", DiTEmbedding.FREQUENCIES, d, true, WeightInit.SMALL_NORMAL);
+                tMlp2 = new Linear(store, name + ".t_embedder.mlp.2", d, d, true, WeightInit.SMALL_NORMAL);
+                f += tMlp0.flops(1, DiTEmbedding.FREQUENCIES) + tMlp2.flops(1, d);
+            } else {
+                tMlp0 = null;
+                tMlp2 = null;
+            }
             if (index > 0) {
                 DiMRConfig.Branch prev = config.branches().get(index - 1);
                 ratio = prev.downsample() / cfg.downsample();
@@ -366,24 +421,28 @@ public final class DiMR extends StoredNetwork {
                 Tensor cls = torch.embedding(classTable.to(dt), rows).unsqueeze(1);
                 x = torch.cat(new TensorVector(cls, x), 1);
             }
-            if (timeToken != null) { // U-ViT's time token: the sinusoidal embedding of the step n = 1000(τ + 1)/2
-                Tensor n = tau.to(ScalarType.Float).add(new org.bytedeco.pytorch.Scalar(1.0)).mul(new org.bytedeco.pytorch.Scalar(500.0));
-                x = torch.cat(new TensorVector(timeToken.forward(n).to(dt).unsqueeze(1), x), 1);
+            if (timeToken != null) { // U-ViT's time token: the sinusoidal embedding of the step n
+                x = torch.cat(new TensorVector(timeToken.forward(step(tau)).to(dt).unsqueeze(1), x), 1);
             }
+            Tensor c = null;
+            if (tMlp0 != null) {
+                c = lin(tMlp2, torch.silu(lin(tMlp0, TIME_FREQUENCIES.forward(step(tau)).to(dt))));
+            }
+            Time time = new Time(tau, c);
             List<Tensor> taps = new ArrayList<>();
             taps.add(x);
             Deque<Tensor> skips = new ArrayDeque<>();
             int half = blocks.size() / 2;
             for (int i = 0; i < half; i++) {
-                x = blocks.get(i).forward(x, tau);
+                x = blocks.get(i).forward(x, time);
                 taps.add(x);
                 skips.push(x);
             }
-            x = blocks.get(half).forward(x, tau);
+            x = blocks.get(half).forward(x, time);
             taps.add(x);
             for (int j = 0; j < half; j++) {
                 x = lin(skipDenses.get(j), torch.cat(new TensorVector(x, skips.pop()), -1));
-                x = blocks.get(half + 1 + j).forward(x, tau);
+                x = blocks.get(half + 1 + j).forward(x, time);
                 taps.add(x);
             }
             if (tokens) {

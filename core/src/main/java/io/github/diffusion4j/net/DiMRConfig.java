@@ -9,13 +9,30 @@ import java.util.List;
  * at 1/{@code downsample} of the resolution. {@code cascadeWidth} > 0 projects each tap of the
  * cascade connection to that width before the concatenation (the small-scale shrink of the cascade
  * projection, methods.md §2.8; 0 = the official full concatenation). {@code sharedTime}: the paper's
- * scalar w, b per time-dependent parameter instead of the official per-element ones. {@code timeToken}:
- * the ablation of the Transformer blocks' TD-RMSNorm (Liu et al. 2024, Table 4): plain LayerNorm in those
- * blocks and the time as an extra token (U-ViT's sinusoidal embedding of the step n, Bao et al. 2023);
- * the cascade and output TD-LayerNorms stay.
+ * scalar w, b per time-dependent parameter instead of the official per-element ones. {@code blockNorm}:
+ * how time enters the Transformer blocks ({@link BlockNorm}; the ablation of Liu et al. 2024, Table 4);
+ * the cascade and output TD-LayerNorms stay in every variant.
  */
 public record DiMRConfig(int resolution, int inChannels, int outChannels, List<Branch> branches, int classes, int cascadeWidth,
-        boolean sharedTime, boolean timeToken) {
+        boolean sharedTime, BlockNorm blockNorm) {
+
+    /** How time enters the Transformer blocks (Liu et al. 2024, Sec. 3.3 and Table 4). */
+    public enum BlockNorm {
+        /** TD-RMSNorm, the paper's. */
+        TD,
+        /**
+         * DiT's adaLN-Zero (Peebles and Xie 2023, Sec. 3.2): LayerNorm without affine, shift/scale/gate from
+         * a per-block zero-initialised linear map of SiLU(t_embedder(n)).
+         */
+        ADALN,
+        /** Plain LayerNorm and the time as an extra token (U-ViT's sinusoidal embedding of the step n, Bao et al. 2023). */
+        TOKEN;
+
+        /** The config spelling: {@code td | adaln | token}. */
+        public static BlockNorm of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     /** The two block types of DiMR. */
     public enum Block { TRANSFORMER, CONVNEXT }
@@ -81,6 +98,9 @@ public record DiMRConfig(int resolution, int inChannels, int outChannels, List<B
         }
         if (classes > 0 && !token) {
             throw new IllegalArgumentException("a class-conditional DiMR needs a transformer branch (the class enters as its extra token)");
+        }
+        if (blockNorm == null) {
+            throw new IllegalArgumentException("blockNorm must be td, adaln or token");
         }
         if (classes < 0 || cascadeWidth < 0 || inChannels < 1 || outChannels < 1) {
             throw new IllegalArgumentException("classes and cascadeWidth must be >= 0, channels > 0");

@@ -33,6 +33,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The DiMR backbone (Liu et al. 2024, Sec. 3.2–3.3): one head per branch at its resolution, time only
@@ -133,11 +135,18 @@ class DiMRTest {
         }
     }
 
-    @Test
-    void sameSeedsGiveTheSameSamplesAtAnyBatchSize() {
+    @ParameterizedTest
+    @ValueSource(strings = {"td", "adaln", "token"})
+    void sameSeedsGiveTheSameSamplesAtAnyBatchSize(String blockNorm) {
         try (PointerScope scope = new PointerScope()) {
-            ExperimentConfig cfg = config();
+            ExperimentConfig cfg = config("model.blockNorm=" + blockNorm);
             Network net = NetworkAssembly.build(cfg);
+            Map<String, Tensor> live = new HashMap<>(net.namedParameters()); // the zero-initialised modulations given weights
+            SplittableRandom r = new SplittableRandom(9);
+            live.replaceAll((k, v) -> k.endsWith("adaLN_modulation.weight")
+                    ? Tensors.fromDoubles(r.doubles(v.numel()).map(u -> 0.2 * (u - 0.5)).toArray(), Tensors.shape(v)).to(ScalarType.Float)
+                    : v);
+            net.loadParameters(live);
             DiffusionAssembly d = DiffusionAssembly.of(cfg.onlyStage());
             PreconditionedDenoiser den = PreconditionedDenoiser.checked(net, net.spec(), 1, d.preconditioning(), d.parametrisation());
             Generator gen = new Generator(den, EdmSampler.heun(new io.github.diffusion4j.sample.Churn(30, 0.01, 10, 1.007)), KarrasSigmas.edm().sigmas(3), new long[] {1, 8, 8}).withClasses(4);
@@ -261,8 +270,45 @@ class DiMRTest {
                     + 2 * t * 2 * d0 * d0;
             assertThat(net.flopsPerSample() - td.flopsPerSample()).isCloseTo(perToken.applyAsDouble(6) - perToken.applyAsDouble(5),
                     org.assertj.core.data.Offset.offset(1e-6));
-            assertThatThrownBy(() -> config("model.blockNorm=adaln")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> config("model.blockNorm=layernorm")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("model.blockNorm");
+        }
+    }
+
+    /**
+     * The adaLN-Zero ablation (DiT's modulation in DiMR's Transformer blocks): LayerNorm without affine,
+     * a zero-initialised 6D-wide modulation per block from t_embedder(n), so every block starts as the
+     * identity and σ reaches the output once the modulation has weights.
+     */
+    @Test
+    void theAdaLnZeroAblationModulatesTheTransformerBlocksFromTheTimeEmbedding() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            DiMR net = (DiMR) NetworkAssembly.build(config("model.blockNorm=adaln"));
+            long d0 = 16, h0 = 24, d1 = 8, h1 = 12;
+            // QKV 3D², dense D² + D, gated MLP without norm parameters, adaLN_modulation D·6D + 6D
+            assertThat(count(net, "stages.0.blocks.0.")).isEqualTo(3 * d0 * d0 + d0 * d0 + d0 + (mlp(d0, h0) - 4 * d0) + 6 * d0 * d0 + 6 * d0);
+            assertThat(count(net, "stages.0.t_embedder.")).isEqualTo(256 * d0 + d0 + d0 * d0 + d0);
+            assertThat(count(net, "stages.1.blocks.0.")).as("ConvNeXt blocks keep TD-RMSNorm").isEqualTo(9 * d1 + d1 + mlp(d1, h1));
+            assertThat(count(net, "stages.1.t_embedder.")).isZero();
+            assertThat(net.parameterCount()).isEqualTo(count(net, "stages."));
+            Tensor x = input(2, 8, 5);
+            Conditioning c = Conditioning.classes(1, 2);
+            // at init the gates are 0 and the TD-LNs τ-independent: the output is the same at any σ
+            Tensor low = net.forward(x, level(0.01, 0.01), c, Exit.ALL).get(1);
+            Tensor high = net.forward(x, level(50, 50), c, Exit.ALL).get(1);
+            assertThat(low.sub(high).abs().max().item_double()).isZero();
+            Map<String, Tensor> p = new HashMap<>(net.namedParameters());
+            String ada = "stages.0.blocks.1.adaLN_modulation.weight";
+            p.put(ada, io.github.diffusion4j.engine.Tensors.fromDoubles(
+                    new SplittableRandom(3).doubles(6 * d0 * d0).map(v -> v - 0.5).toArray(), 6 * d0, d0).to(ScalarType.Float));
+            net.loadParameters(p);
+            Tensor low2 = net.forward(x, level(0.01, 0.01), c, Exit.ALL).get(1);
+            Tensor high2 = net.forward(x, level(50, 50), c, Exit.ALL).get(1);
+            assertThat(low2.sub(high2).abs().max().item_double()).isGreaterThan(1e-5);
+            // FLOPs: the t_embedder 2·256·D + 2·D² once and 2·D·6D per block (norms are not counted in any variant)
+            DiMR td = (DiMR) NetworkAssembly.build(config());
+            assertThat(net.flopsPerSample() - td.flopsPerSample()).isCloseTo(2.0 * 256 * d0 + 2.0 * d0 * d0 + 3 * 2.0 * d0 * 6 * d0,
+                    org.assertj.core.data.Offset.offset(1e-6));
         }
     }
 }
