@@ -3,6 +3,8 @@ package io.github.diffusion4j.cli;
 import io.github.diffusion4j.assemble.DiffusionAssembly;
 import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.cascade.Cascade;
+import io.github.diffusion4j.cascade.RelayCoupling;
+import io.github.diffusion4j.cascade.StageCoupling;
 import io.github.diffusion4j.cascade.SuperResolutionCoupling;
 import io.github.diffusion4j.config.ConfigLoader;
 import io.github.diffusion4j.config.CouplingConfig;
@@ -83,19 +85,21 @@ final class CascadeSource {
             if (w != 1.0 && classes == 0) {
                 throw new UserException("--guidance needs class-conditional stages");
             }
-            SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), sampler, steps, w);
+            boolean relay = cfg.onlyStage().coupling() instanceof CouplingConfig.Relay;
+            SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), relay ? null : sampler, steps, w); // a relay stage keeps its relay sampler
             Generator g = SamplerAssembly.generator(cks.get(k).denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), classes);
             if (classLabel != null) {
                 g = g.withLabels(seed -> classLabel);
             }
-            SuperResolutionCoupling coupling = null;
-            if (cfg.onlyStage().coupling() instanceof CouplingConfig.SuperResolution) {
-                coupling = (SuperResolutionCoupling) DiffusionAssembly.of(cfg.onlyStage()).coupling();
+            StageCoupling coupling = null;
+            if (!(cfg.onlyStage().coupling() instanceof CouplingConfig.None)) {
+                coupling = DiffusionAssembly.of(cfg.onlyStage()).coupling();
             } else if (k > 0) {
-                throw new UserException("stage " + k + " (" + cks.get(k).file() + ") is not a super-resolution stage (coupling none)");
+                throw new UserException("stage " + k + " (" + cks.get(k).file() + ") is not a super-resolution or relay stage (coupling none)");
             }
             if (k == 0 && coupling != null) {
-                throw new UserException("stage 0 (" + cks.get(0).file() + ") is a super-resolution stage; a cascade starts with a base stage");
+                throw new UserException("stage 0 (" + cks.get(0).file() + ") is a " + cfg.onlyStage().coupling().type()
+                        + " stage; a cascade starts with a base stage");
             }
             stages.add(new Cascade.Stage(g, coupling));
         }
@@ -104,28 +108,35 @@ final class CascadeSource {
     }
 
     /**
-     * The per-stage levels {@code text} gives: none → 0 everywhere; one value → every stage with
-     * Gaussian augmentation (the others 0); else one value per SR stage, stage 1 first.
+     * The per-stage levels {@code text} gives: an SR stage's augmentation level (default 0), a relay
+     * stage's truncation σ (default its config's). None → the defaults; one value per stage after the
+     * base, stage 1 first; or, for three or more stages, one value → every stage with Gaussian
+     * augmentation (the others their defaults).
      */
     static double[] levels(String text, List<Cascade.Stage> stages) {
         double[] out = new double[stages.size()];
+        for (int k = 1; k < out.length; k++) {
+            out[k] = stages.get(k).coupling() instanceof RelayCoupling r ? r.truncationSigma() : 0;
+        }
         if (text == null) {
             return out;
         }
         double[] given = numbers("--aug-level", text);
-        if (given.length == 1) {
+        if (given.length == 1 && out.length > 2) {
             for (int k = 1; k < out.length; k++) {
-                out[k] = stages.get(k).coupling().embedsLevel() ? given[0] : 0;
+                if (stages.get(k).coupling() instanceof SuperResolutionCoupling sr && sr.embedsLevel()) {
+                    out[k] = given[0];
+                }
             }
-            if (Arrays.stream(out).allMatch(l -> l == 0) && given[0] != 0) {
+            if (stages.stream().noneMatch(s -> s.coupling() instanceof SuperResolutionCoupling sr && sr.embedsLevel()) && given[0] != 0) {
                 throw new UserException("--aug-level " + given[0] + ": no stage of this cascade was trained with Gaussian augmentation"
                         + " (trained range [0, 0]); use 0");
             }
             return out;
         }
         if (given.length != out.length - 1) {
-            throw new UserException("--aug-level: give one level, or one per super-resolution stage (" + (out.length - 1) + "), got "
-                    + given.length);
+            throw new UserException("--aug-level: give one level, or one per stage after the base (" + (out.length - 1)
+                    + ": augmentation level for SR, truncation σ for relay), got " + given.length);
         }
         System.arraycopy(given, 0, out, 1, given.length);
         return out;
@@ -148,11 +159,13 @@ final class CascadeSource {
         return out;
     }
 
-    /** Refuses to sample a super-resolution stage on its own (it needs a previous stage's output). */
+    /** Refuses to sample a super-resolution or relay stage on its own (it needs a previous stage's output). */
     static void refuseLoneStage(Checkpoint ck) {
-        if (ck.config().onlyStage().coupling() instanceof CouplingConfig.SuperResolution) {
-            throw new UserException(ck.file() + " is a super-resolution stage; sample it in its cascade (--checkpoint BASE"
-                    + " --checkpoint SR, or a folder with " + FILE + ")");
+        CouplingConfig c = ck.config().onlyStage().coupling();
+        if (!(c instanceof CouplingConfig.None)) {
+            String what = c instanceof CouplingConfig.Relay ? "relay" : "super-resolution";
+            throw new UserException(ck.file() + " is a " + what + " stage; sample it in its cascade (--checkpoint BASE"
+                    + " --checkpoint STAGE, or a folder with " + FILE + ")");
         }
     }
 }

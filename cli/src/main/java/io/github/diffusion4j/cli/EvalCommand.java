@@ -41,11 +41,11 @@ final class EvalCommand implements Callable<Integer> {
                     + CascadeSource.FILE + ": the final output of the whole chain is measured.")
     List<Path> checkpoints = new ArrayList<>();
 
-    @Option(names = "--aug-level", paramLabel = "L[,L...]", description = "Cascades: augmentation levels of the SR stages (see d4j sample).")
+    @Option(names = "--aug-level", paramLabel = "L[,L...]", description = "Cascades: augmentation levels of the SR stages, truncation σ of relay stages (see d4j sample).")
     String augLevel;
 
     @Option(names = "--sweep-aug", paramLabel = "a,b,c",
-            description = "Cascades: evaluate at each level of the last Gaussian-augmented stage and report the best (lowest FD, else KID);"
+            description = "Cascades: evaluate at each level of the last stage with one (Gaussian SR augmentation, or a relay stage's truncation σ) and report the best (lowest FD, else KID);"
                     + " non-truncated, the stages before it are sampled once and reused.")
     String sweepAug;
 
@@ -153,22 +153,24 @@ final class EvalCommand implements Callable<Integer> {
         io.github.diffusion4j.cascade.Cascade cascade = loaded.cascade();
         int n = cascade.stages().size();
         int swept = -1;
-        for (int k = n - 1; k >= 1; k--) {
-            if (cascade.stages().get(k).coupling().embedsLevel()) {
+        for (int k = n - 1; k >= 1; k--) { // the last stage with a level to choose: Gaussian SR augmentation, or a relay's truncation σ
+            var coupling = cascade.stages().get(k).coupling();
+            if (coupling instanceof io.github.diffusion4j.cascade.RelayCoupling
+                    || coupling instanceof io.github.diffusion4j.cascade.SuperResolutionCoupling sr && sr.embedsLevel()) {
                 swept = k;
                 break;
             }
         }
         double[] sweep = sweepAug == null ? null : CascadeSource.numbers("--sweep-aug", sweepAug);
         if (sweep != null && swept < 0) {
-            throw new UserException("--sweep-aug: no stage of this cascade was trained with Gaussian augmentation (trained range [0, 0])");
+            throw new UserException("--sweep-aug: no stage of this cascade has a level to sweep (no Gaussian augmentation, no relay stage)");
         }
         List<double[]> settings = new ArrayList<>();
         if (sweep == null) {
             settings.add(loaded.levels());
         } else {
             for (double l : sweep) {
-                double[] levels = loaded.levels();
+                double[] levels = loaded.levels().clone(); // one array per setting: the rows report their own level
                 levels[swept] = l;
                 settings.add(levels);
             }

@@ -91,6 +91,9 @@ final class InfoCommand implements Callable<Integer> {
         if (m.containsKey(StageMetadata.AUGMENTATION)) {
             out.put("augmentation", m.get(StageMetadata.AUGMENTATION));
         }
+        if (m.containsKey(StageMetadata.RELAY)) {
+            out.put("relay", m.get(StageMetadata.RELAY));
+        }
         if (m.containsKey(StageMetadata.RANGE)) {
             out.put("trained levels", m.get(StageMetadata.RANGE));
         }

@@ -36,7 +36,8 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--aug-level", paramLabel = "L[,L...]",
             description = "Cascades: the conditioning-augmentation level of the SR stages (one for every Gaussian-augmented stage, or one per"
-                    + " SR stage); must lie in the range the stage was trained on (default 0).")
+                    + " stage after the base, where a relay stage's entry is its truncation σ); must lie in the range the stage was trained"
+                    + " on (default 0 for SR, coupling.truncationSigma for relay).")
     String augLevel;
 
     @Option(names = "--truncated", description = "Cascades: stop the previous stage's sampler at the level and hand its state on"

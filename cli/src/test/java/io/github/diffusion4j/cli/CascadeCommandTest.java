@@ -101,10 +101,64 @@ class CascadeCommandTest {
                 "--features", "emoji-v1", "--metrics", "is,fd", "--seeds", "0-11", "--batch", "5", "--sweep-aug", "0,0.3", "--json");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("\"measured\":\"final output of the whole chain from generated low-resolution inputs\"")
-                .contains("\"sweptStage\":1").contains("\"bestBy\":\"fd\"").contains("\"sweep\":[");
+                .contains("\"sweptStage\":1").contains("\"bestBy\":\"fd\"").contains("\"sweep\":[")
+                .as("each row reports its own level").contains("\"augLevels\":[0.0]").contains("\"augLevels\":[0.3]");
         Cli.Result bad = Cli.run("eval", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--ref", data.toString(),
                 "--features", "emoji-v1", "--metrics", "is,fd", "--seeds", "0-3", "--sweep-aug", "0,0.9");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("[0.0, 0.5]");
+    }
+
+    static final String RELAY = """
+            name: tiny-relay
+            data: {dataset: %s, resolution: 8, channels: 3}
+            stages:
+              - resolution: 4
+                model: {type: unet, baseChannels: 8, channelMult: [1], numResBlocks: 1, attentionResolutions: [], classes: 2}
+                sampling: {steps: 3, gridSeeds: 4}
+              - model: {type: unet, baseChannels: 8, channelMult: [1, 2], numResBlocks: 1, attentionResolutions: [4], classes: 2}
+                diffusion:
+                  process: {type: blur, patch: 2}
+                sampling: {steps: 12, gridSeeds: 4}
+                coupling: {type: relay}
+            training: {batch: 4, steps: 2, minutes: 0, checkpointEvery: 2, logEvery: 1}
+            """;
+
+    /** A 4 → 8 px relay cascade (Relay Diffusion, issue 12): trained per stage, sampled as a chain, its truncation σ swept. */
+    @Test
+    void aRelayCascadeTrainsPerStageSamplesAsAChainAndSweepsItsTruncationSigma() throws Exception {
+        Path data = TinyRuns.imageFolder(dir);
+        Path cfg = Files.writeString(dir.resolve("relay.yaml"), RELAY.formatted(data));
+        Path runs = dir.resolve("runs");
+        Cli.Result t0 = Cli.run("train", "--config", cfg.toString(), "--stage", "0", "--out", runs.toString());
+        assertThat(t0.code()).as(t0.err()).isZero();
+        Path run0 = Path.of(t0.out().strip());
+        Cli.Result t1 = Cli.run("train", "--config", cfg.toString(), "--stage", "1", "--out", runs.toString());
+        assertThat(t1.code()).as(t1.err()).isZero();
+        Path run1 = Path.of(t1.out().strip());
+        assertThat(Cli.run("info", run1.toString()).out()).contains("coupling: relay from 4 px").contains("truncation sigma 0.9");
+
+        Cli.Result alone = Cli.run("sample", "--checkpoint", run1.toString(), "--seeds", "0", "--out-dir", dir.resolve("y").toString());
+        assertThat(alone.code()).isEqualTo(2);
+        assertThat(alone.err()).contains("relay stage");
+
+        Path out = dir.resolve("samples");
+        Path grid = dir.resolve("grid.png");
+        Cli.Result s = Cli.run("sample", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--seeds", "0-2", "--batch", "2",
+                "--out-dir", out.toString(), "--grid", grid.toString(), "--json");
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(s.out()).contains("\"augLevels\":[0.9]");
+        assertThat(javax.imageio.ImageIO.read(out.resolve("seed-000002.png").toFile()).getWidth()).isEqualTo(8);
+        assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).as("two columns").isGreaterThanOrEqualTo(16).isLessThan(24);
+
+        Cli.Result tooHigh = Cli.run("sample", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--aug-level", "1.9",
+                "--seeds", "0", "--out-dir", out.toString());
+        assertThat(tooHigh.code()).isEqualTo(2);
+        assertThat(tooHigh.err()).contains("relay truncation σ 1.9");
+
+        Cli.Result e = Cli.run("eval", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--ref", data.toString(),
+                "--features", "emoji-v1", "--metrics", "is,fd", "--seeds", "0-7", "--batch", "4", "--sweep-aug", "0.5,0.9", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("\"sweptStage\":1").contains("\"augLevels\":[0.5]").contains("\"augLevels\":[0.9]");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.assemble;
 
 import io.github.diffusion4j.cascade.StageCoupling;
+import io.github.diffusion4j.cascade.RelayCoupling;
 import io.github.diffusion4j.cascade.SuperResolutionCoupling;
 import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig.DiffusionConfig;
@@ -72,7 +73,7 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
             default -> throw new IllegalArgumentException("unknown weighting '" + c.weighting() + "'");
         };
         return new DiffusionAssembly(pre, parametrisation(c, headDownsample), noise, process(c.process(), c.pMean(), c.pStd()), w,
-                coupling(coupling, pre));
+                coupling(coupling, pre, c));
     }
 
     /** The parametrisation of {@code stage}'s heads ({@link #parametrisation(DiffusionConfig, List)} of its model's heads). */
@@ -130,13 +131,22 @@ public record DiffusionAssembly(Preconditioning preconditioning, Parametrisation
                 b.blurSigmaMax(), b.minScale(), b.patch());
     }
 
-    /** The coupling {@code c} names; an SR stage's augmentation levels are in the units of {@code pre} (VP: variance-preserving). */
-    static StageCoupling coupling(CouplingConfig c, Preconditioning pre) {
+    /**
+     * The coupling {@code c} names; an SR stage's augmentation levels are in the units of {@code pre} (VP:
+     * variance-preserving); a relay stage's sampler reads the blur process of {@code d}.
+     */
+    static StageCoupling coupling(CouplingConfig c, Preconditioning pre, DiffusionConfig d) {
         if (c instanceof CouplingConfig.None) {
             return StageCoupling.NONE;
         }
         if (c instanceof CouplingConfig.SuperResolution sr) {
             return new SuperResolutionCoupling(sr, pre instanceof VpPreconditioning);
+        }
+        if (c instanceof CouplingConfig.Relay r) {
+            if (!(d.process() instanceof ProcessConfig.Blur b)) {
+                throw new IllegalStateException("a relay stage needs the blur process (checked by the config validator)");
+            }
+            return new RelayCoupling(r, blurSchedule(b, d.pMean(), d.pStd()));
         }
         throw new IllegalStateException("no stage coupling for '" + c.type() + "'");
     }

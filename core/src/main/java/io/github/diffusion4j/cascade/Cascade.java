@@ -16,12 +16,15 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * A cascaded diffusion model (Ho et al. 2021, Fig. 1 and Sec. 3.2) as one {@link SampleSource}:
- * stage 0 samples from noise; stage k ≥ 1, a super-resolution stage, is conditioned on stage k−1's
- * output at its augmentation level ℓ_k. <b>Non-truncated</b> (CDM's default): stage k−1 runs to the
- * end and its output z₀ is re-noised to ℓ_k by the coupling's forward process ({@link
- * SuperResolutionCoupling#corrupt}; ℓ = 0 hands z₀ on unchanged). <b>Truncated</b>: stage k−1's
- * sampler stops at σ = ℓ_k (its grid cut there, {@link #truncatedGrid}) and its state is handed on.
+ * A cascaded diffusion model (Ho et al. 2021, Fig. 1 and Sec. 3.2; Teng et al. 2024, Sec. 3.4) as one
+ * {@link SampleSource}: stage 0 samples from noise; stage k ≥ 1 takes over from stage k−1 at its level
+ * ℓ_k. A <b>super-resolution</b> stage is conditioned on stage k−1's output at augmentation level ℓ_k:
+ * <b>non-truncated</b> (CDM's default), stage k−1 runs to the end and its output z₀ is re-noised to ℓ_k
+ * by the coupling's forward process ({@link SuperResolutionCoupling#corrupt}; ℓ = 0 hands z₀ on
+ * unchanged); <b>truncated</b>, stage k−1's sampler stops at σ = ℓ_k (its grid cut there, {@link
+ * #truncatedGrid}) and its state is handed on. A <b>relay</b> stage ({@link RelayCoupling}) starts from
+ * stage k−1's final output nearest-upsampled plus block noise at the first level of its grid below
+ * ℓ_k, the truncation σ, and runs the relay sampler.
  *
  * <p>Seeds: stage 0 draws from the seed's own streams (so it equals sampling the base model
  * alone); stage k ≥ 1 from streams salted by k, and the re-noising of its input from another
@@ -32,10 +35,33 @@ public final class Cascade implements SampleSource {
     static final long STAGE_STREAM = 0xCA5CADE0L;
     static final long AUGMENT_STREAM = 0xCA5A0600L;
 
-    /** One stage: its generator (grid, sampler, denoiser, labels) and, for k ≥ 1, its coupling. */
-    public record Stage(Generator generator, SuperResolutionCoupling coupling) {}
+    /**
+     * One stage: its generator (grid, sampler, denoiser, labels) and, for k ≥ 1, its coupling, a
+     * {@link SuperResolutionCoupling} or a {@link RelayCoupling} ({@code null} for the base stage).
+     */
+    public record Stage(Generator generator, StageCoupling coupling) {
+        public Stage {
+            if (coupling != null && !(coupling instanceof SuperResolutionCoupling) && !(coupling instanceof RelayCoupling)) {
+                throw new IllegalArgumentException("a cascade stage couples by super-resolution or relay, not " + coupling);
+            }
+        }
 
-    /** What one stage produced for a batch: its samples, and the (augmented) low-resolution input it was conditioned on ({@code null} for stage 0). */
+        /** Whether stage k is a relay stage. */
+        public boolean relay() {
+            return coupling instanceof RelayCoupling;
+        }
+
+        /** The resolution of the previous stage's output the coupling reads. */
+        int lowResolution() {
+            return coupling instanceof RelayCoupling r ? r.lowResolution() : ((SuperResolutionCoupling) coupling).lowResolution();
+        }
+    }
+
+    /**
+     * What one stage produced for a batch: its samples, and what it took from the previous stage
+     * ({@code null} for stage 0): an SR stage's (augmented) low-resolution input, a relay stage's
+     * nearest-upsampled start image before its noise.
+     */
     public record StageOutput(Samples samples, Tensor input) {}
 
     private final List<Stage> stages;
@@ -69,18 +95,28 @@ public final class Cascade implements SampleSource {
             throw new InputException("stage 0 of a cascade must be a base stage (coupling none), but it is a super-resolution stage");
         }
         for (int k = 1; k < stages.size(); k++) {
-            SuperResolutionCoupling c = stages.get(k).coupling();
-            if (c == null) {
-                throw new InputException("stage " + k + " of the cascade has no super-resolution coupling (coupling none)");
+            StageCoupling coupling = stages.get(k).coupling();
+            if (coupling == null) {
+                throw new InputException("stage " + k + " of the cascade has no super-resolution or relay coupling (coupling none)");
             }
             long low = stages.get(k - 1).generator().sampleShape()[1];
-            if (c.lowResolution() != low) {
-                throw new InputException("stage " + k + " was trained on " + c.lowResolution() + " px inputs but stage " + (k - 1)
+            if (stages.get(k).lowResolution() != low) {
+                throw new InputException("stage " + k + " was trained on " + stages.get(k).lowResolution() + " px inputs but stage " + (k - 1)
                         + " generates " + low + " px");
             }
             if (stages.get(k).generator().classConditional() != stages.get(0).generator().classConditional()) {
                 throw new InputException("stage " + k + " and stage 0 disagree on class conditioning; every stage gets the class label");
             }
+            if (coupling instanceof RelayCoupling r) {
+                double top = r.trainedRange()[1];
+                if (!(levels[k] > 0 && levels[k] <= top)) {
+                    throw new InputException("relay truncation σ " + levels[k] + " for stage " + k + " is outside the range it was trained on,"
+                            + " (0, " + top + "]");
+                }
+                r.grid(stages.get(k).generator().sigmas(), levels[k]); // refuses a truncation that keeps no level
+                continue;
+            }
+            SuperResolutionCoupling c = (SuperResolutionCoupling) coupling;
             double[] range = c.trainedRange();
             double l = levels[k];
             if (!(l >= range[0] && l <= range[1])) {
@@ -174,14 +210,21 @@ public final class Cascade implements SampleSource {
         for (int k = from; k < n; k++) {
             Stage s = stages.get(k);
             Generator g = s.generator();
-            boolean cut = truncated && k + 1 < n && levels[k + 1] > 0;
+            boolean cut = truncated && k + 1 < n && !stages.get(k + 1).relay() && levels[k + 1] > 0;
             if (cut) {
                 g = new Generator(g.denoiser(), g.sampler(), truncatedGrid(g.sigmas(), levels[k + 1]), g.sampleShape(), g.labels());
             }
             SeededNoise noise = new SeededNoise(k == 0 ? seeds : salted(seeds, STAGE_STREAM + k));
-            Conditioning coupled = k == 0 ? null
-                    : s.coupling().conditioning(Conditioning.NONE, handed, levels[k], (int) g.sampleShape()[1]);
-            Samples samples = g.sample(seeds, noise, Start.PURE_NOISE, coupled, listener);
+            Conditioning coupled = null;
+            Start start = Start.PURE_NOISE;
+            if (s.coupling() instanceof SuperResolutionCoupling sr) {
+                coupled = sr.conditioning(Conditioning.NONE, handed, levels[k], (int) g.sampleShape()[1]);
+            } else if (s.coupling() instanceof RelayCoupling r) {
+                double[] grid = r.grid(g.sigmas(), levels[k]);
+                g = new Generator(g.denoiser(), r.sampler(), grid, g.sampleShape(), g.labels());
+                start = r.start(handed, grid[0]);
+            }
+            Samples samples = g.sample(seeds, noise, start, coupled, listener);
             out.add(new StageOutput(samples, handed));
             if (reuse != null && k == n - 2) {
                 double[] v = Tensors.toDoubles(samples.images());
@@ -191,16 +234,23 @@ public final class Cascade implements SampleSource {
                 }
             }
             if (k + 1 < n) {
-                handed = cut ? stages.get(k + 1).coupling().scaled(samples.images(), filled(seeds.length, levels[k + 1]))
+                handed = cut ? ((SuperResolutionCoupling) stages.get(k + 1).coupling()).scaled(samples.images(), filled(seeds.length, levels[k + 1]))
                         : handOn(k + 1, samples.images(), seeds);
             }
         }
         return out;
     }
 
-    /** Non-truncated: stage k−1's final {@code z} re-noised to stage k's level from the seeds' salted augmentation streams. */
+    /**
+     * Stage k−1's final {@code z} as stage k takes it: for SR (non-truncated) re-noised to stage k's level from the
+     * seeds' salted augmentation streams; for relay nearest-upsampled to stage k's resolution.
+     */
     private Tensor handOn(int k, Tensor z, long[] seeds) {
-        return stages.get(k).coupling().corrupt(z, filled(seeds.length, levels[k]), new SeededNoise(salted(seeds, AUGMENT_STREAM + k)));
+        if (stages.get(k).coupling() instanceof RelayCoupling r) {
+            return r.upsample(z, (int) stages.get(k).generator().sampleShape()[1]);
+        }
+        return ((SuperResolutionCoupling) stages.get(k).coupling()).corrupt(z, filled(seeds.length, levels[k]),
+                new SeededNoise(salted(seeds, AUGMENT_STREAM + k)));
     }
 
     private long[] labels(long[] seeds) {

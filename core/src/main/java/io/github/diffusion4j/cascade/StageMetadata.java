@@ -17,12 +17,14 @@ public final class StageMetadata {
     public static final String CASCADE = "cascade.config";
     /** The index of the stage in it. */
     public static final String STAGE = "cascade.stage";
-    /** The coupling type ({@code none}, {@code sr}). */
+    /** The coupling type ({@code none}, {@code sr}, {@code relay}). */
     public static final String COUPLING = "coupling";
     /** The augmentation type ({@code none}, {@code gaussian}, {@code blur}). */
     public static final String AUGMENTATION = "coupling.augmentation";
     /** The levels trained on, "[lo, hi]" (σ_aug in the stage's noise units). */
     public static final String RANGE = "coupling.augmentationRange";
+    /** A relay stage's sampling settings. */
+    public static final String RELAY = "coupling.relay";
     /** The resolution of the conditioning image. */
     public static final String LOW_RESOLUTION = "coupling.lowResolution";
 
@@ -44,6 +46,11 @@ public final class StageMetadata {
             m.put(LOW_RESOLUTION, Integer.toString(sr.lowResolution()));
             m.put(AUGMENTATION, augmentation(sr.augmentation()));
             m.put(RANGE, "[0, " + sr.augmentation().maxLevel() + "]");
+        } else if (c instanceof CouplingConfig.Relay r) {
+            m.put(COUPLING, c.type());
+            m.put(LOW_RESOLUTION, Integer.toString(r.lowResolution()));
+            m.put(RELAY, "truncation sigma " + r.truncationSigma() + ", truncation_t " + r.truncationT() + ", s " + r.sNoise()
+                    + ", s_block " + r.sBlock());
         } else if (cascadeYaml != null) {
             m.put(COUPLING, c.type());
         }

@@ -210,19 +210,24 @@ final class ConfigValidator {
 
     /** The stage's coupling (CDM's SR conditioning and its augmentation, Ho et al. 2021, Sec. 3.2). */
     private static void coupling(ExperimentConfig.StageConfig st, String p) {
-        if (!(st.coupling() instanceof CouplingConfig.SuperResolution sr)) {
+        if (!(st.coupling() instanceof CouplingConfig.FromLowResolution from)) {
             return;
         }
         String k = p + "coupling.";
-        if (sr.lowResolution() == 0) {
+        if (from.lowResolution() == 0) {
             throw new ConfigException("config key '" + k + "lowResolution': the first stage has no previous stage to take it from;"
                     + " give it explicitly or add a base stage");
         }
-        positive(k + "lowResolution", sr.lowResolution());
-        if (sr.lowResolution() >= st.resolution() || st.resolution() % sr.lowResolution() != 0) {
+        positive(k + "lowResolution", from.lowResolution());
+        if (from.lowResolution() >= st.resolution() || st.resolution() % from.lowResolution() != 0) {
             throw new ConfigException("config key '" + k + "lowResolution' must be a proper divisor of the stage's resolution "
-                    + st.resolution() + ", got " + sr.lowResolution());
+                    + st.resolution() + ", got " + from.lowResolution());
         }
+        if (from instanceof CouplingConfig.Relay relay) {
+            relay(st, relay, p);
+            return;
+        }
+        CouplingConfig.SuperResolution sr = (CouplingConfig.SuperResolution) from;
         choice(k + "upsample", sr.upsample(), List.of("bilinear", "nearest"));
         if (sr.augmentation() instanceof AugmentationConfig.Gaussian g) {
             positive(k + "augmentation.max", g.max());
@@ -373,6 +378,38 @@ final class ConfigValidator {
             // unknown: skip the memory check
         }
         return -1;
+    }
+
+    /**
+     * A relay stage (Teng et al. 2024, Sec. 3.4): trained on the blur process whose patch is the ratio of
+     * the two resolutions, sampled by the relay sampler (the blur-space generalisation of Heun), truncated
+     * below σ(1) of its training levels.
+     */
+    private static void relay(ExperimentConfig.StageConfig st, CouplingConfig.Relay r, String p) {
+        String k = p + "coupling.";
+        int ratio = st.resolution() / r.lowResolution();
+        if (!(st.diffusion().process() instanceof ProcessConfig.Blur b)) {
+            throw new ConfigException("config key '" + k + "type' is 'relay', which needs the blurring process: set '" + p
+                    + "diffusion.process.type' to 'blur' (patch " + ratio + ")");
+        }
+        if (b.patch() != ratio) {
+            throw new ConfigException("config key '" + p + "diffusion.process.patch' is " + b.patch() + " but a relay stage from "
+                    + r.lowResolution() + " to " + st.resolution() + " px needs the ratio " + ratio);
+        }
+        positive(k + "truncationSigma", r.truncationSigma());
+        double sigmaMax = new TruncatedLogNormalSigma(st.diffusion().pMean(), st.diffusion().pStd(), b.probLength(), 0.0).sigmaMax();
+        if (r.truncationSigma() > sigmaMax) {
+            throw new ConfigException("config key '" + k + "truncationSigma' is " + r.truncationSigma() + " but the stage trains only up to"
+                    + " σ(1) = " + sigmaMax + " (diffusion.pMean, pStd, process.probLength)");
+        }
+        positive(k + "truncationT", r.truncationT());
+        range(k + "sNoise", r.sNoise(), 0, Math.nextDown(1.0));
+        nonNegative(k + "sBlock", r.sBlock());
+        if (!"heun".equals(st.sampling().sampler().type()) || st.sampling().sampler().churn() != 0) {
+            throw new ConfigException("config key '" + p + "sampling.sampler' is '" + st.sampling().sampler().type()
+                    + "' but a relay stage samples with the relay sampler, the blur-space form of 'heun' (its stochasticity is"
+                    + " coupling.sNoise); use 'heun' with sChurn 0");
+        }
     }
 
     /** Relay's blur process (methods.md §3.3): a patch that divides the stage's resolution, and its lognormal σ(u). */

@@ -16,8 +16,8 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
             List.of(StageConfig.DEFAULT), TrainingConfig.DEFAULT, EvaluationConfig.DEFAULT);
 
     /**
-     * A stage whose {@code resolution} is 0 is resolved to {@code data.resolution}; an {@code sr}
-     * coupling whose {@code lowResolution} is 0, to the previous stage's resolution.
+     * A stage whose {@code resolution} is 0 is resolved to {@code data.resolution}; an {@code sr} or
+     * {@code relay} coupling whose {@code lowResolution} is 0, to the previous stage's resolution.
      */
     public ExperimentConfig {
         if (stages != null && data != null) {
@@ -25,10 +25,10 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
             java.util.List<StageConfig> resolved = new java.util.ArrayList<>(stages);
             for (int i = 1; i < resolved.size(); i++) {
                 StageConfig s = resolved.get(i);
-                if (s != null && resolved.get(i - 1) != null && s.coupling() instanceof CouplingConfig.SuperResolution sr
-                        && sr.lowResolution() == 0) {
+                if (s != null && resolved.get(i - 1) != null && s.coupling() instanceof CouplingConfig.FromLowResolution c
+                        && c.lowResolution() == 0) {
                     resolved.set(i, new StageConfig(s.resolution(), s.model(), s.diffusion(), s.sampling(),
-                            sr.withLowResolution(resolved.get(i - 1).resolution())));
+                            c.withLowResolution(resolved.get(i - 1).resolution())));
                 }
             }
             stages = java.util.Collections.unmodifiableList(resolved);

@@ -73,4 +73,38 @@ class CascadeConfigTest {
         assertThatThrownBy(() -> load(CASCADE, "stages[1].coupling.augmentation.sigmas=1")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sigmas");
     }
+
+    static final String RELAY = """
+            name: relay
+            data: {dataset: emoji, resolution: 64, channels: 3}
+            stages:
+              - resolution: 16
+                model: {type: unet, channelMult: [1, 2], attentionResolutions: [8]}
+              - model: {type: unet, channelMult: [1, 2, 2], attentionResolutions: [16]}
+                diffusion:
+                  process: {type: blur, patch: 4}
+                coupling: {type: relay}
+            """;
+
+    /** {@code coupling: {type: relay}} (Teng et al. 2024, Sec. 3.4): the official ImageNet defaults, and its one-line refusals. */
+    @Test
+    void aRelayCouplingTakesTheOfficialDefaultsAndNeedsTheBlurProcessAtTheRatioAndHeun() throws Exception {
+        ExperimentConfig c = load(RELAY);
+        assertThat(c.stages().get(1).coupling()).isEqualTo(new CouplingConfig.Relay(16, 0.9, 0.93, 0.2, 0.15));
+        assertThat(ConfigLoader.parse(ConfigLoader.toYaml(c))).isEqualTo(c);
+        assertThatThrownBy(() -> load(RELAY, "stages[1].diffusion.process=additive")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].diffusion.process.type").hasMessageContaining("blur");
+        assertThatThrownBy(() -> load(RELAY, "stages[1].diffusion.process.patch=2")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].diffusion.process.patch").hasMessageContaining("ratio 4");
+        assertThatThrownBy(() -> load(RELAY, "stages[1].sampling.sampler=dpmpp_2m")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].sampling.sampler").hasMessageContaining("relay sampler");
+        assertThatThrownBy(() -> load(RELAY, "stages[1].coupling.truncationSigma=2")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].coupling.truncationSigma").hasMessageContaining("σ(1)");
+        assertThatThrownBy(() -> load(RELAY, "stages[1].coupling.sNoise=1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].coupling.sNoise");
+        assertThatThrownBy(() -> load(RELAY, "stages[1].coupling.sBlock=-0.1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stages[1].coupling.sBlock");
+        ExperimentConfig s1 = c.stageRun(1);
+        assertThat(s1.onlyStage().coupling()).isEqualTo(c.stages().get(1).coupling());
+    }
 }
