@@ -66,6 +66,12 @@ final class CascadeSource {
      */
     static Loaded load(List<Path> paths, String precision, String sampler, Integer steps, Double guidance, Integer classLabel,
             String levelText, boolean truncated) throws IOException {
+        return load(paths, precision, sampler, steps, guidance, classLabel, levelText, truncated, false);
+    }
+
+    /** {@link #load}, with the {@code sampler}/{@code steps} overrides on the last stage only when {@code lastStageOnly} (an experiment's protocol point). */
+    static Loaded load(List<Path> paths, String precision, String sampler, Integer steps, Double guidance, Integer classLabel,
+            String levelText, boolean truncated, boolean lastStageOnly) throws IOException {
         List<Checkpoint> cks = new ArrayList<>();
         for (Path p : stagePaths(paths)) {
             cks.add(Checkpoint.load(p, precision));
@@ -86,7 +92,9 @@ final class CascadeSource {
                 throw new UserException("--guidance needs class-conditional stages");
             }
             boolean relay = cfg.onlyStage().coupling() instanceof CouplingConfig.Relay;
-            SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), relay ? null : sampler, steps, w); // a relay stage keeps its relay sampler
+            boolean overridden = !lastStageOnly || k == cks.size() - 1;
+            SamplingConfig sampling = SamplerAssembly.overridden(cfg.sampling(), relay || !overridden ? null : sampler, overridden ? steps : null,
+                    w); // a relay stage keeps its relay sampler
             Generator g = SamplerAssembly.generator(cks.get(k).denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), classes);
             if (classLabel != null) {
                 g = g.withLabels(seed -> classLabel);

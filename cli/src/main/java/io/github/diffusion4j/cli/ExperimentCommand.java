@@ -62,9 +62,15 @@ final class ExperimentCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-16s %12s %10s %12s %10s %8s  %s%n", "variant", "parameters", "GFLOP/img", "images", "steps",
                     "batch", "config");
             for (VariantPlan p : plans) {
-                System.out.printf(Locale.ROOT, "%-16s %,12d %10.3f %,12d %,10d %8d  %s%s%n", p.name(), p.parameters(), p.trainGflopPerImage(),
-                        p.images(), p.steps(), p.config().training().batch(), p.source(),
-                        p.overrides().isEmpty() ? "" : " " + String.join(" ", p.overrides()));
+                for (VariantPlan row : p.cascade() ? p.stages() : List.of(p)) { // a cascade: one row per stage, NAME/stageK
+                    System.out.printf(Locale.ROOT, "%-16s %,12d %10.3f %,12d %,10d %8d  %s%s%n", row.name(), row.parameters(),
+                            row.trainGflopPerImage(), row.images(), row.steps(), row.config().training().batch(), row.source(),
+                            row.overrides().isEmpty() ? "" : " " + String.join(" ", row.overrides()));
+                }
+                if (p.cascade()) {
+                    System.out.printf(Locale.ROOT, "%-16s training %,.1f GFLOP in all; measured at levels %s%s%n", p.name(), p.trainGflop(),
+                            p.levels().isEmpty() ? "(the stages' defaults)" : p.levels().toString(), p.truncated() ? ", truncated" : "");
+                }
             }
             ExperimentSpec.Protocol e = spec.evaluation();
             System.out.printf(Locale.ROOT, "protocol: n = %d, guidance %s, features %s, points %s; checkpoint curve n = %d%n", e.n(), e.guidance(),

@@ -28,7 +28,7 @@ final class ExperimentEta {
         this.plans = plans;
     }
 
-    /** Variant {@code p} is trained up to {@code step}. */
+    /** Variant (or cascade stage) {@code p} is trained up to {@code step}. */
     void trained(VariantPlan p, long step) {
         stepsDone.put(p.name(), step);
     }
@@ -55,14 +55,16 @@ final class ExperimentEta {
         double sampleWork = 0;
         ExperimentSpec.Point first = protocol.points().get(0);
         for (VariantPlan p : plans) {
-            long left = p.steps() - stepsDone.getOrDefault(p.name(), 0L);
-            trainWork += left * (double) p.config().training().batch() * p.trainGflopPerImage();
-            double fractionLeft = (double) left / p.steps();
-            int checkpoints = (int) Math.ceil((double) p.steps() / p.config().training().checkpointEvery());
-            sampleWork += fractionLeft * checkpoints * samplingGflop(p, first) * protocol.duringTraining() / protocol.n();
+            for (VariantPlan unit : p.cascade() ? p.stages() : List.of(p)) {
+                long left = unit.steps() - stepsDone.getOrDefault(unit.name(), 0L);
+                trainWork += left * (double) unit.config().training().batch() * unit.trainGflopPerImage();
+                double fractionLeft = (double) left / unit.steps();
+                int checkpoints = (int) Math.ceil((double) unit.steps() / unit.config().training().checkpointEvery());
+                sampleWork += fractionLeft * checkpoints * samplingGflop(unit, first) * unit.config().evaluation().n() / protocol.n();
+            }
             for (ExperimentSpec.Point point : protocol.points()) {
                 if (!measured.contains(p.name() + "/" + point.key())) {
-                    sampleWork += samplingGflop(p, point);
+                    sampleWork += samplingGflop(p, point) * Math.max(1, p.levels().size());
                 }
             }
         }
@@ -74,9 +76,10 @@ final class ExperimentEta {
         return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
     }
 
-    /** GFLOPs of the protocol's n samples of {@code p} at {@code point} (×2 under guidance). */
+    /** GFLOPs of the protocol's n samples of {@code p} at {@code point} (×2 under guidance; a cascade: every stage at the point's NFE, an upper bound). */
     private double samplingGflop(VariantPlan p, ExperimentSpec.Point point) {
         int nfe = SamplerAssembly.sampler(point.sampler(), Churn.NONE).evaluations(point.steps());
-        return protocol.n() * nfe * (protocol.guidance() == 1.0 ? 1 : 2) * p.forwardGflop();
+        double forward = p.cascade() ? p.stages().stream().mapToDouble(VariantPlan::forwardGflop).sum() : p.forwardGflop();
+        return protocol.n() * nfe * (protocol.guidance() == 1.0 ? 1 : 2) * forward;
     }
 }

@@ -93,25 +93,39 @@ final class ExperimentReport {
                 .append("; checkpoint curve: n = ").append(p.duringTraining()).append(" with the first sampler setting.\n");
         md.append("- Training GFLOP/image = 3 x the analytic forward pass (forward + backward); sampling GFLOP/image = NFE x forward")
                 .append(p.guidance() == 1.0 ? "" : " x 2 (guidance)").append(". Times are wall-clock on the machine named per variant.\n\n");
-        md.append("| variant | parameters | training GFLOP/image | images seen | training img/s | sampler, steps (NFE) | sampling s/image "
-                + "| FD | KID | precision | recall | label accuracy |\n");
-        md.append("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        boolean cascades = results.stream().anyMatch(r -> !r.stages().isEmpty());
+        md.append("| variant | parameters | training GFLOP/image | images seen | training img/s | sampler, steps (NFE)")
+                .append(cascades ? " | levels | sampling GFLOP/image" : "").append(" | sampling s/image | FD | KID | precision | recall | label accuracy |\n");
+        md.append("|---|---:|---:|---:|---:|---|").append(cascades ? "---|---:|" : "").append("---:|---:|---:|---:|---:|---:|\n");
         for (VariantResult r : results) {
             List<VariantResult.Evaluation> evals = r.evaluations().isEmpty() ? java.util.Collections.singletonList(null) : r.evaluations();
             for (VariantResult.Evaluation e : evals) {
-                md.append(String.format(Locale.ROOT, "| %s | %,d | %.3f | %,d | %.1f | ", r.name(), r.parameters(), r.trainGflopPerImage(),
-                        r.imagesSeen(), r.trainImagesPerSecond()));
+                if (r.stages().isEmpty()) {
+                    md.append(String.format(Locale.ROOT, "| %s | %,d | %.3f | %,d | %.1f | ", r.name(), r.parameters(), r.trainGflopPerImage(),
+                            r.imagesSeen(), r.trainImagesPerSecond()));
+                } else { // a cascade: per stage, stage 0 first
+                    md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | ", r.name(), r.parameters(),
+                            joined(r, st -> String.format(Locale.ROOT, "%.3f", st.trainGflopPerImage())),
+                            joined(r, st -> String.format(Locale.ROOT, "%,d", st.imagesSeen())),
+                            joined(r, st -> String.format(Locale.ROOT, "%.1f", st.trainImagesPerSecond()))));
+                }
                 if (e == null) {
-                    md.append("not measured yet | | | | | | |\n");
+                    md.append("not measured yet | | | | | | |").append(cascades ? " | |" : "").append("\n");
                 } else {
-                    md.append(String.format(Locale.ROOT, "%s, %d (%d) | %.3f | %.3f | %.3g | %.3f | %.3f | %s |\n", e.sampler(), e.steps(), e.nfe(),
+                    md.append(String.format(Locale.ROOT, "%s, %d (%d) | ", e.sampler(), e.steps(), e.nfe()));
+                    if (cascades) {
+                        md.append(e.levels() == null ? "" : e.levels().toString()).append(String.format(Locale.ROOT, " | %.2f | ",
+                                e.samplingGflopPerImage()));
+                    }
+                    md.append(String.format(Locale.ROOT, "%.3f | %.3f | %.3g | %.3f | %.3f | %s |\n",
                             e.samplingSecondsPerImage(), e.fd(), e.kid(), e.precision(), e.recall(),
                             e.labelAccuracy() == null ? "" : String.format(Locale.ROOT, "%.3f", e.labelAccuracy())));
                 }
             }
         }
         if (floor.get("fd") instanceof Number fd) {
-            md.append(String.format(Locale.ROOT, "| floor: real vs real (%s vs %s), n = %s | | | | | | | %.3f | %.3g | %.3f | %.3f | |%n",
+            md.append(String.format(Locale.ROOT, "| floor: real vs real (%s vs %s), n = %s | | | | | |" + (cascades ? " | |" : "")
+                    + " | %.3f | %.3g | %.3f | %.3f | |%n",
                     floor.get("train"), floor.get("test"), floor.get("n"), fd.doubleValue(), ((Number) floor.get("kid")).doubleValue(),
                     ((Number) floor.get("precision")).doubleValue(), ((Number) floor.get("recall")).doubleValue()));
         }
@@ -125,7 +139,15 @@ final class ExperimentReport {
                 md.append(": ").append(r.description().strip());
             }
             md.append(r.overrides().isEmpty() ? " (no overrides)" : " — `" + String.join("`, `", r.overrides()) + "`");
-            md.append(String.format(Locale.ROOT, "; %,d steps of batch %d", r.steps(), r.batch()));
+            if (r.stages().isEmpty()) {
+                md.append(String.format(Locale.ROOT, "; %,d steps of batch %d", r.steps(), r.batch()));
+            } else {
+                md.append(String.format(Locale.ROOT, "; a cascade of %d stages at %s px, %s images seen (training %,.0f GFLOP in all); the protocol"
+                        + " point sets its last stage's sampler and steps (a relay stage keeps the relay sampler and truncates its grid), NFE is"
+                        + " the last stage's, sampling GFLOP/image and s/image the whole chain's", r.stages().size(),
+                        joined(r, st -> Integer.toString(st.resolution())).replace(" + ", " → "),
+                        joined(r, st -> String.format(Locale.ROOT, "%,d", st.imagesSeen())), r.trainGflop()));
+            }
             if (r.machine() != null) {
                 md.append("; ran on ").append(r.machine());
             }
@@ -134,6 +156,11 @@ final class ExperimentReport {
         md.append("\nPlots: `fd-vs-images.png` (checkpoint curve), `fd-vs-cost.png`, `fd-vs-nfe.png`; samples: `montage.png`"
                 + " (one row per variant, the same seeds).\n");
         return md.toString();
+    }
+
+    /** A cascade's per-stage values, stage 0 first, joined by " + ". */
+    private static String joined(VariantResult r, java.util.function.Function<VariantResult.Stage, String> f) {
+        return String.join(" + ", r.stages().stream().map(f).toList());
     }
 
     private static void curvePlot(ExperimentSpec spec, List<VariantResult> results, Path png) throws IOException {
@@ -165,12 +192,13 @@ final class ExperimentReport {
         boolean any = false;
         for (VariantResult r : results) {
             Map<String, List<VariantResult.Evaluation>> bySampler = new LinkedHashMap<>();
-            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler(), k -> new ArrayList<>()).add(e));
-            boolean oneSampler = spec.evaluation().samplers().size() == 1;
+            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler() + (e.levels() == null ? "" : " at " + e.levels()),
+                    k -> new ArrayList<>()).add(e)); // one line per sampler, and per level setting of a cascade
+            boolean oneLine = bySampler.size() == 1;
             for (var entry : bySampler.entrySet()) {
                 List<VariantResult.Evaluation> es = entry.getValue().stream()
                         .sorted(java.util.Comparator.comparingDouble(cost)).toList();
-                XYSeries s = chart.addSeries(oneSampler ? r.name() : r.name() + " " + entry.getKey(),
+                XYSeries s = chart.addSeries(oneLine ? r.name() : r.name() + " " + entry.getKey(),
                         es.stream().map(e -> cost.applyAsDouble(e)).toList(), es.stream().map(VariantResult.Evaluation::fd).toList());
                 s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
                 any = true;

@@ -107,29 +107,16 @@ final class ExperimentRunner {
 
     private void runVariant(int index, VariantPlan p) throws Exception {
         String tag = String.format("[%d/%d %s]", index + 1, plans.size(), p.name());
-        RunDirectory run = openRun(p);
-        Optional<Path> state = run.latestState();
-        long done = state.isPresent() ? stepOf(state.get()) : 0;
-        eta.trained(p, done);
         VariantResult before = readResult(p);
-        if (before != null) { // throughputs measured by an earlier invocation, until this one measures its own
-            eta.training(p, done, before.trainImagesPerSecond());
+        if (before != null) { // sampling throughput measured by an earlier invocation, until this one measures its own
             before.evaluations().forEach(e -> eta.evaluated(p, e.point(), e.samplingSecondsPerImage() * e.n()));
         }
-        if (done < p.steps()) {
-            System.err.printf("%s %straining %,d steps (%,d images, %.3f GFLOP/image); experiment ETA %s%n", tag,
-                    done > 0 ? "resuming at step " + done + ": " : "", p.steps(), p.images(), p.trainGflopPerImage(), eta.remaining());
-            if (state.isEmpty()) {
-                clearPartialStart(run);
-            }
-            TrainRunner.run(p.config(), run, state, p.steps(), 0, spec.name() + " " + tag,
-                    (step, rate) -> {
-                        eta.training(p, step, rate);
-                        return "  | experiment ETA " + eta.remaining();
-                    });
-            eta.trained(p, p.steps());
+        if (p.cascade()) {
+            runCascade(tag, p, before);
+            return;
         }
-        boolean trainedNow = done < p.steps();
+        RunDirectory run = openRun(p);
+        boolean trainedNow = train(tag, p, run, before == null ? Double.NaN : before.trainImagesPerSecond());
         VariantResult result = trainingResult(p, run);
         if (trainedNow || result.machine() == null) {
             result = result.on(machine());
@@ -155,6 +142,146 @@ final class ExperimentRunner {
         if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
             writeStrip(ck != null ? ck : Checkpoint.load(run.path()), p, strip);
         }
+    }
+
+    /**
+     * Trains {@code unit} (a variant, or a cascade's stage) in {@code run} up to its steps, resuming from its newest state;
+     * {@code earlierRate} is the img/s an earlier invocation measured (for the ETA). Returns whether it trained now.
+     */
+    private boolean train(String tag, VariantPlan unit, RunDirectory run, double earlierRate) throws Exception {
+        Optional<Path> state = run.latestState();
+        long done = state.isPresent() ? stepOf(state.get()) : 0;
+        eta.trained(unit, done);
+        if (Double.isFinite(earlierRate)) {
+            eta.training(unit, done, earlierRate);
+        }
+        if (done >= unit.steps()) {
+            return false;
+        }
+        System.err.printf("%s %straining %,d steps (%,d images, %.3f GFLOP/image); experiment ETA %s%n", tag,
+                done > 0 ? "resuming at step " + done + ": " : "", unit.steps(), unit.images(), unit.trainGflopPerImage(), eta.remaining());
+        if (state.isEmpty()) {
+            clearPartialStart(run);
+        }
+        TrainRunner.run(unit.config(), run, state, unit.steps(), 0, spec.name() + " " + tag,
+                (step, rate) -> {
+                    eta.training(unit, step, rate);
+                    return "  | experiment ETA " + eta.remaining();
+                });
+        eta.trained(unit, unit.steps());
+        return true;
+    }
+
+    /**
+     * A cascade variant: its stages trained one after another (runs/NAME/stageK), then the whole chain measured at every
+     * protocol point (the point sets the last stage's sampler and steps) and every level setting.
+     */
+    private void runCascade(String tag, VariantPlan p, VariantResult before) throws Exception {
+        boolean trainedNow = false;
+        List<Path> dirs = new ArrayList<>();
+        List<VariantResult.Stage> stages = new ArrayList<>();
+        for (int k = 0; k < p.stages().size(); k++) {
+            VariantPlan s = p.stages().get(k);
+            RunDirectory run = openRun(s);
+            double earlier = before != null && before.stages().size() > k ? before.stages().get(k).trainImagesPerSecond() : Double.NaN;
+            trainedNow |= train(tag + " stage " + k, s, run, earlier);
+            dirs.add(run.path());
+            stages.add(new VariantResult.Stage(s.config().data().resolution(), s.parameters(), s.forwardGflop(), s.trainGflopPerImage(),
+                    s.steps(), s.images(), medianRate(run)));
+        }
+        VariantResult.Stage last = stages.get(stages.size() - 1);
+        VariantResult result = new VariantResult(p.name(), p.description(), p.overrides(), p.parameters(), last.forwardGflop(),
+                last.trainGflopPerImage(), p.steps(), p.stages().get(stages.size() - 1).config().training().batch(), last.imagesSeen(),
+                last.trainImagesPerSecond(), List.of(), before == null ? List.of() : before.evaluations(),
+                before == null ? null : before.machine(), stages);
+        if (trainedNow || result.machine() == null) {
+            result = result.on(machine());
+        }
+        save(p, result);
+        List<List<Double>> settings = p.levels().isEmpty() ? java.util.Collections.singletonList(null) : p.levels();
+        CascadeSource.Loaded firstLoaded = null;
+        for (Point point : spec.evaluation().points()) {
+            for (List<Double> levels : settings) {
+                CascadeSource.Loaded loaded = loadCascade(dirs, p, point, levels);
+                firstLoaded = firstLoaded == null ? loaded : firstLoaded;
+                List<Double> key = levelsOf(loaded);
+                if (result.at(point, key).isPresent()) {
+                    eta.evaluated(p, point, Double.NaN);
+                    continue;
+                }
+                System.err.printf("%s evaluating the chain with its last stage at %s, %d steps, levels %s, n = %d; experiment ETA %s%n", tag,
+                        point.sampler(), point.steps(), key, spec.evaluation().n(), eta.remaining());
+                VariantResult.Evaluation e = evaluateCascade(loaded, p, point, key, tag);
+                result = result.with(e).on(machine());
+                save(p, result);
+                eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
+            }
+        }
+        Path strip = variantFile(p, "-samples.png");
+        if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
+            var loaded = firstLoaded != null ? firstLoaded : loadCascade(dirs, p, spec.evaluation().points().get(0), settings.get(0));
+            writeStrip(loaded.cascade(), loaded.cascade().sampleShape(), strip);
+        }
+    }
+
+    /** The chain of {@code dirs} with the protocol's guidance, {@code point} on its last stage, at {@code levels} (null: the defaults). */
+    private CascadeSource.Loaded loadCascade(List<Path> dirs, VariantPlan p, Point point, List<Double> levels) throws IOException {
+        String text = levels == null ? null : String.join(",", levels.stream().map(String::valueOf).toList());
+        return CascadeSource.load(dirs, null, point.sampler(), point.steps(), spec.evaluation().guidance(), null, text, p.truncated(), true);
+    }
+
+    private static List<Double> levelsOf(CascadeSource.Loaded loaded) {
+        double[] l = loaded.levels();
+        return java.util.Arrays.stream(l, 1, l.length).boxed().toList();
+    }
+
+    /**
+     * One protocol point of a cascade: n final images of seeds 0..n−1 through the whole chain, timed; NFE is the last stage's
+     * (its relay grid truncated; ×2 under guidance), GFLOP/image the chain's Σ NFE_k × forward_k.
+     */
+    private VariantResult.Evaluation evaluateCascade(CascadeSource.Loaded loaded, VariantPlan p, Point point, List<Double> key, String tag)
+            throws Exception {
+        ExperimentSpec.Protocol proto = spec.evaluation();
+        io.github.diffusion4j.cascade.Cascade cascade = loaded.cascade();
+        double[] levels = loaded.levels();
+        int n = cascade.stages().size();
+        int factor = proto.guidance() == 1.0 ? 1 : 2;
+        double gflop = 0;
+        int lastNfe = 0;
+        for (int k = 0; k < n; k++) {
+            var stage = cascade.stages().get(k);
+            double[] sigmas = stage.generator().sigmas();
+            io.github.diffusion4j.sample.Sampler sampler = stage.generator().sampler();
+            if (stage.coupling() instanceof io.github.diffusion4j.cascade.RelayCoupling r) {
+                sigmas = r.grid(sigmas, levels[k]);
+                sampler = r.sampler();
+            }
+            if (cascade.truncated() && k + 1 < n && !cascade.stages().get(k + 1).relay() && levels[k + 1] > 0) {
+                sigmas = io.github.diffusion4j.cascade.Cascade.truncatedGrid(sigmas, levels[k + 1]);
+            }
+            int nfe = sampler.evaluations(sigmas.length - 1) * factor;
+            gflop += nfe * p.stages().get(k).forwardGflop();
+            lastNfe = nfe;
+        }
+        long[] seeds = LongStream.range(0, proto.n()).toArray();
+        Measured real = reference();
+        long[] lastStep = new long[1];
+        Measured m;
+        long t0;
+        try (PointerScope scope = new PointerScope();
+                Work work = Work.start(tag + " sampling " + proto.n() + " images through " + n + " stages", proto.n(), "steps")) {
+            var counting = work.samplerSteps(Work.batches(proto.n(), proto.batch()) * n);
+            t0 = System.nanoTime();
+            m = Evaluator.ofSamples(featureNetwork(), cascade, seeds, proto.batch(), referenceData().classNames(), (step, steps, s, sn, x, d) -> {
+                counting.onStep(step, steps, s, sn, x, d);
+                lastStep[0] = System.nanoTime();
+            });
+        }
+        double seconds = (lastStep[0] - t0) / 1e9;
+        Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
+        return new VariantResult.Evaluation(point.sampler(), point.steps(), lastNfe, gflop, seconds / proto.n(), proto.n(),
+                (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
+                r.get("labelAccuracy") instanceof Double a ? a : null, key);
     }
 
     /** This machine in a few words: CPU model, cores, widest vector extension, native bf16 or not (from /proc/cpuinfo). */
@@ -235,10 +362,7 @@ final class ExperimentRunner {
                 (row.containsKey("fd") ? evals : losses).put(s.longValue(), row);
             }
         }
-        double[] rates = losses.values().stream().filter(r -> r.get("imgPerSec") instanceof Number)
-                .mapToDouble(r -> ((Number) r.get("imgPerSec")).doubleValue()).sorted().toArray();
-        double rate = rates.length == 0 ? Double.NaN : rates.length % 2 == 1 ? rates[rates.length / 2]
-                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+        double rate = median(losses.values());
         List<VariantResult.CurvePoint> curve = new ArrayList<>();
         if (spec.evaluation().duringTraining() > 0) {
             for (Path ema : emaFiles(run)) {
@@ -260,7 +384,37 @@ final class ExperimentRunner {
         VariantResult previous = readResult(p);
         List<VariantResult.Evaluation> measured = previous == null ? List.of() : previous.evaluations();
         return new VariantResult(p.name(), p.description(), p.overrides(), p.parameters(), p.forwardGflop(), p.trainGflopPerImage(),
-                p.steps(), p.config().training().batch(), p.images(), rate, curve, measured, previous == null ? null : previous.machine());
+                p.steps(), p.config().training().batch(), p.images(), rate, curve, measured, previous == null ? null : previous.machine(),
+                List.of());
+    }
+
+    /** The median img/s of the logged training rows of {@code run} (a row repeated by a resumed run counts once). */
+    private static double medianRate(RunDirectory run) throws IOException {
+        Map<Long, Map<String, Object>> losses = new TreeMap<>();
+        if (Files.exists(run.stats())) {
+            for (String line : Files.readAllLines(run.stats(), StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> row;
+                try {
+                    row = Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {});
+                } catch (tools.jackson.core.JacksonException torn) {
+                    continue;
+                }
+                if (row.get("step") instanceof Number s && !row.containsKey("fd")) {
+                    losses.put(s.longValue(), row);
+                }
+            }
+        }
+        return median(losses.values());
+    }
+
+    private static double median(java.util.Collection<Map<String, Object>> rows) {
+        double[] rates = rows.stream().filter(r -> r.get("imgPerSec") instanceof Number)
+                .mapToDouble(r -> ((Number) r.get("imgPerSec")).doubleValue()).sorted().toArray();
+        return rates.length == 0 ? Double.NaN : rates.length % 2 == 1 ? rates[rates.length / 2]
+                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
     }
 
     private static double number(Map<String, Object> row, String key) {
@@ -332,7 +486,12 @@ final class ExperimentRunner {
         ExperimentConfig cfg = p.config();
         var sampling = SamplerAssembly.overridden(cfg.sampling(), first.sampler(), first.steps(), proto.guidance());
         long[] shape = SamplerAssembly.sampleShape(cfg.data());
-        var gen = SamplerAssembly.generator(ck.denoiser(), sampling, shape, cfg.model().classes());
+        writeStrip(SamplerAssembly.generator(ck.denoiser(), sampling, shape, cfg.model().classes()), shape, strip);
+    }
+
+    /** Seeds 0..k−1 of {@code gen} as one strip. */
+    private void writeStrip(io.github.diffusion4j.sample.SampleSource gen, long[] shape, Path strip) {
+        ExperimentSpec.Protocol proto = spec.evaluation();
         int k = proto.montage();
         double[][] images = new double[k][];
         try (PointerScope scope = new PointerScope(); var guard = new org.bytedeco.pytorch.NoGradGuard()) {

@@ -122,4 +122,74 @@ class ExperimentCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("not an experiment directory");
     }
+
+    static final String STAGES = """
+            name: %s
+            data: {dataset: %s, resolution: 8, channels: 3}
+            stages:
+              - resolution: 4
+                model: {type: unet, baseChannels: 8, channelMult: [1], numResBlocks: 1, attentionResolutions: [], classes: 2}
+                sampling: {sampler: dpmpp_2m, steps: 3}
+              - model: {type: unet, baseChannels: 8, channelMult: [1, 2], numResBlocks: 1, attentionResolutions: [4], classes: 2}
+            %s
+            training: {batch: 4, logEvery: 1}
+            """;
+
+    /**
+     * Cascade variants (issues 11, 12): a CDM and a relay 4 → 8 px cascade beside one 8 px model, each stage trained on its
+     * share of a gflops budget, the chain measured at each level setting, resumed without retraining or re-measuring.
+     */
+    @Test
+    void cascadeVariantsTrainEveryStageOnItsShareAndMeasureTheChainAtEachLevel() throws Exception {
+        Path data = TinyRuns.imageFolder(dir);
+        Files.writeString(dir.resolve("cdm.yaml"), STAGES.formatted("cdm", data, """
+                    coupling: {type: sr, augmentation: {type: gaussian, max: 0.5}}
+                """.stripTrailing()));
+        Files.writeString(dir.resolve("relay.yaml"), STAGES.formatted("relay", data, """
+                    diffusion: {process: {type: blur, patch: 2}}
+                    sampling: {steps: 12}
+                    coupling: {type: relay}
+                """.stripTrailing()));
+        String yaml = "name: chains\n"
+                + "budget: {gflops: 0.5, checkpoints: 1}\n"
+                + "variants:\n"
+                + "  - {name: single, config: cdm.yaml, set: [\"stages=[{model: {type: unet, baseChannels: 8, channelMult: [1, 2],"
+                + " numResBlocks: 1, attentionResolutions: [4], classes: 2}}]\"]}\n"
+                + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]]}}\n"
+                + "  - {name: relay, config: relay.yaml}\n"
+                + "evaluation: {n: 6, duringTraining: 0, batch: 3, montage: 2, features: emoji-v1,"
+                + " samplers: [{sampler: heun, steps: [4]}]}\n";
+        Path specFile = Files.writeString(dir.resolve("chains.yaml"), yaml);
+        Path a = dir.resolve("a");
+        Cli.Result dry = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("cdm/stage0", "cdm/stage1", "relay/stage1", "measured at levels [[0.0], [0.3]]");
+
+        Cli.Result run = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        VariantResult cdm = result(a, "cdm");
+        assertThat(cdm.stages()).hasSize(2);
+        assertThat(cdm.stages()).extracting(VariantResult.Stage::resolution).containsExactly(4, 8);
+        double[] spent = cdm.stages().stream().mapToDouble(st -> st.imagesSeen() * st.trainGflopPerImage()).toArray();
+        assertThat(spent[1]).as("stage 1 has three quarters of the 0.5 GFLOP (whole batches)").isBetween(0.375 - 0.1, 0.375 + 0.1);
+        assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::levels).containsExactly(java.util.List.of(0.0),
+                java.util.List.of(0.3));
+        assertThat(cdm.evaluations().get(0).fd()).isNotEqualTo(cdm.evaluations().get(1).fd());
+        assertThat(cdm.evaluations().get(0).nfe()).as("the last stage's Heun at 4 steps").isEqualTo(7);
+        VariantResult relay = result(a, "relay");
+        assertThat(relay.evaluations()).singleElement().satisfies(e -> {
+            assertThat(e.levels()).containsExactly(0.9);
+            assertThat(e.nfe()).as("the 4-step grid keeps its levels below 0.9").isLessThan(7);
+        });
+        assertThat(result(a, "single").stages()).isEmpty();
+        assertThat(a.resolve("runs/cdm/stage1")).isDirectory();
+        String md = Files.readString(a.resolve("results.md"));
+        assertThat(md).contains("| levels |", "[0.3]", "a cascade of 2 stages at 4 → 8 px");
+        assertThat(a.resolve("variants/relay-samples.png")).exists();
+
+        Cli.Result again = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("training", "evaluating");
+        assertThat(numbers(result(a, "cdm"))).isEqualTo(numbers(cdm));
+    }
 }

@@ -45,12 +45,38 @@ public record ExperimentSpec(String name, String description, String base, List<
         }
     }
 
-    /** One compared model: overrides of the base ({@code set}), or a whole config file ({@code config}) with overrides on top. */
-    public record Variant(String name, String description, String config, List<String> set) {
+    /**
+     * One compared model: overrides of the base ({@code set}), or a whole config file ({@code config}) with overrides on top.
+     * A config with several {@code stages} is a cascade (Ho et al. 2021; Teng et al. 2024): its stages train one after
+     * another and {@code cascade} says how the budget is shared and at which levels the chain is measured.
+     */
+    public record Variant(String name, String description, String config, List<String> set, CascadeSetting cascade) {
         public Variant {
             description = description == null ? "" : description;
             set = set == null ? List.of() : List.copyOf(set);
         }
+
+        /** A one-model variant (no cascade setting). */
+        public Variant(String name, String description, String config, List<String> set) {
+            this(name, description, config, set, null);
+        }
+    }
+
+    /**
+     * How a cascade variant is trained and measured: {@code shares} of a {@code gflops} budget per stage (stage 0 first;
+     * default equal; with an {@code images} budget every stage sees that many images), and the level settings its final
+     * output is measured at, each one value per stage after the base (an SR stage's augmentation level, a relay stage's
+     * truncation σ; default: 0 for SR, the stage's {@code coupling.truncationSigma} for relay), non-{@code truncated} or truncated.
+     */
+    public record CascadeSetting(List<Double> shares, List<List<Double>> levels, Boolean truncated) {
+        public CascadeSetting {
+            shares = shares == null ? List.of() : List.copyOf(shares);
+            levels = levels == null ? List.of() : levels.stream().map(l -> l == null ? null : List.copyOf(l)).toList();
+            truncated = truncated != null && truncated;
+        }
+
+        /** No setting: equal shares, the stages' default levels, non-truncated. */
+        public static final CascadeSetting DEFAULT = new CascadeSetting(null, null, null);
     }
 
     /**

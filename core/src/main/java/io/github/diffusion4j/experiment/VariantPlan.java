@@ -19,13 +19,35 @@ import org.bytedeco.pytorch.Tensor;
  * One variant of an {@link ExperimentSpec} resolved to the config it trains with: its source and
  * overrides, its analytic cost, and its share of the budget in steps. The config carries the
  * protocol's first sampler setting (so the checkpoint curve uses it), its guidance, the
- * {@code duringTraining} evaluation and the checkpoint spacing.
+ * {@code duringTraining} evaluation and the checkpoint spacing. A cascade variant (a config with
+ * several stages) holds one such plan per stage in {@code stages}, each a one-stage run
+ * ({@link ExperimentConfig#stageRun}) with its share of the budget; its own config is the whole
+ * cascade and its cost fields are the stages' sums (parameters, training GFLOP) or the last stage's.
  *
  * @param overrides          the variant's own {@code set} (applied after the spec's common one)
  * @param trainGflopPerImage forward + backward ≈ 3 × the forward pass (the usual convention, Kaplan et al. 2020, Sec. 2.1)
+ * @param stages             a cascade's per-stage plans, stage 0 first (empty for one model)
+ * @param levels             a cascade's level settings to measure, one value per stage after the base (empty: the defaults)
+ * @param truncated          a cascade measured with truncated conditioning augmentation
  */
 public record VariantPlan(String name, String description, String source, List<String> overrides, ExperimentConfig config,
-        long parameters, double forwardGflop, double trainGflopPerImage, long steps, long images) {
+        long parameters, double forwardGflop, double trainGflopPerImage, long steps, long images, List<VariantPlan> stages,
+        List<List<Double>> levels, boolean truncated) {
+    public VariantPlan {
+        stages = stages == null ? List.of() : List.copyOf(stages);
+        levels = levels == null ? List.of() : List.copyOf(levels);
+    }
+
+    /** Whether this variant is a cascade of several stages. */
+    public boolean cascade() {
+        return !stages.isEmpty();
+    }
+
+    /** Training GFLOPs of the whole variant: images × GFLOP/image, summed over a cascade's stages. */
+    public double trainGflop() {
+        return cascade() ? stages.stream().mapToDouble(VariantPlan::trainGflop).sum() : images * trainGflopPerImage;
+    }
+
     /** Training FLOPs per forward-pass FLOP (backward ≈ 2 × forward). */
     public static final double TRAIN_PER_FORWARD = 3.0;
 
@@ -58,10 +80,55 @@ public record VariantPlan(String name, String description, String source, List<S
         } catch (ConfigException e) {
             throw new ConfigException("variant '" + v.name() + "': " + e.getMessage());
         }
-        if (c.stages().size() != 1) {
-            throw new ConfigException("variant '" + v.name() + "' has " + c.stages().size() + " stages; an experiment variant is one model"
-                    + " (one stage) in this version");
+        if (c.stages().size() > 1) {
+            return cascade(spec, v, source, c);
         }
+        if (v.cascade() != null) {
+            throw new ConfigException("variant '" + v.name() + "' has a 'cascade' setting but its config has one stage");
+        }
+        return oneStage(spec, v.name(), v.description(), source, v.set(), c, null);
+    }
+
+    /**
+     * A cascade variant: each stage planned as its own one-stage run, on its share of a {@code gflops} budget (or the
+     * {@code images} budget each), without a checkpoint curve (a later stage samples only from an earlier one's output).
+     */
+    private static VariantPlan cascade(ExperimentSpec spec, ExperimentSpec.Variant v, String source, ExperimentConfig c) {
+        ExperimentSpec.CascadeSetting setting = v.cascade() == null ? ExperimentSpec.CascadeSetting.DEFAULT : v.cascade();
+        int n = c.stages().size();
+        String where = "variant '" + v.name() + "': ";
+        List<Double> shares = setting.shares();
+        if (!shares.isEmpty() && (shares.size() != n || shares.stream().anyMatch(x -> x == null || !(x > 0)))) {
+            throw new ConfigException(where + "key 'cascade.shares' needs one positive share per stage (" + n + "), got " + shares);
+        }
+        if (!shares.isEmpty() && spec.budget().gflops() == null) {
+            throw new ConfigException(where + "key 'cascade.shares' divides a 'gflops' budget; with an 'images' budget every stage sees that many");
+        }
+        for (List<Double> l : setting.levels()) {
+            if (l == null || l.size() != n - 1 || l.stream().anyMatch(x -> x == null || !(x >= 0) || !Double.isFinite(x))) {
+                throw new ConfigException(where + "each entry of 'cascade.levels' needs one level >= 0 per stage after the base (" + (n - 1)
+                        + "), got " + l);
+            }
+        }
+        double total = shares.isEmpty() ? n : shares.stream().mapToDouble(Double::doubleValue).sum();
+        List<VariantPlan> stages = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            ExperimentConfig run = c.stageRun(k);
+            double share = shares.isEmpty() ? 1.0 / n : shares.get(k) / total;
+            stages.add(oneStage(spec, v.name() + "/stage" + k, "stage " + k, source, v.set(), run, share));
+        }
+        VariantPlan last = stages.get(n - 1);
+        ExperimentConfig whole = new ExperimentConfig(v.name(), last.config().data(), c.stages(), last.config().training(),
+                last.config().evaluation());
+        whole = ConfigLoader.parse(ConfigLoader.toYaml(whole));
+        return new VariantPlan(v.name(), v.description(), source, v.set(), whole, stages.stream().mapToLong(VariantPlan::parameters).sum(),
+                last.forwardGflop(), last.trainGflopPerImage(), stages.stream().mapToLong(VariantPlan::steps).sum(), last.images(), stages,
+                setting.levels(), setting.truncated());
+    }
+
+    /** A one-stage run {@code c} on the budget ({@code share} of a gflops budget for a cascade's stage; null for a whole variant). */
+    private static VariantPlan oneStage(ExperimentSpec spec, String name, String description, String source, List<String> overrides,
+            ExperimentConfig c, Double share) {
         StageConfig stage = c.onlyStage();
         long parameters;
         double forward;
@@ -72,7 +139,7 @@ public record VariantPlan(String name, String description, String source, List<S
         }
         double train = TRAIN_PER_FORWARD * forward;
         ExperimentSpec.Budget b = spec.budget();
-        long images = b.images() != null ? b.images() : (long) Math.ceil(b.gflops() / train);
+        long images = b.images() != null ? b.images() : (long) Math.ceil((share == null ? 1 : share) * b.gflops() / train);
         int batch = c.training().batch();
         long steps = Math.max(1, (images + batch - 1) / batch);
         int every = (int) Math.max(1, (steps + b.checkpoints() - 1) / b.checkpoints());
@@ -84,11 +151,12 @@ public record VariantPlan(String name, String description, String source, List<S
         TrainingConfig budgeted = new TrainingConfig(t.batch(), t.lr(), t.weightDecay(), t.beta1(), t.beta2(), t.eps(), t.warmupImages(),
                 t.emaHalfLifeImages(), t.emaRampup(), t.gradClip(), t.labelDropout(), t.bf16(), t.precision(), t.seed(), steps, 0,
                 every, Math.min(t.logEvery(), every), t.maxBadSteps());
-        ExperimentConfig resolved = new ExperimentConfig(v.name(), c.data(), List.of(evaluated), budgeted,
-                new EvaluationConfig(p.duringTraining(), p.reference(), p.features()));
+        StageConfig trained = share == null ? evaluated : stage; // a cascade's stages keep their own sampling (the chain's is set at measurement)
+        ExperimentConfig resolved = new ExperimentConfig(share == null ? name : c.name(), c.data(), List.of(trained), budgeted,
+                new EvaluationConfig(share == null ? p.duringTraining() : 0, p.reference(), p.features()));
         // through YAML and back: the validator sees the resolved config, and it equals what the run directory stores
         resolved = ConfigLoader.parse(ConfigLoader.toYaml(resolved));
-        return new VariantPlan(v.name(), v.description(), source, v.set(), resolved, parameters, forward, train, steps,
-                steps * batch);
+        return new VariantPlan(name, description, source, overrides, resolved, parameters, forward, train, steps,
+                steps * batch, List.of(), List.of(), false);
     }
 }

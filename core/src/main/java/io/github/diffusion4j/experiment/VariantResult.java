@@ -10,15 +10,27 @@ import java.util.Optional;
  *
  * @param trainImagesPerSecond median over the run's logged windows (each logEvery steps)
  * @param machine              where the latest training or measurement ran (CPU, cores, vector and bf16 support)
+ * @param stages               a cascade's stages, stage 0 first (empty for one model; then the cost fields are the last stage's,
+ *                             parameters the sum)
  */
 public record VariantResult(String name, String description, List<String> overrides, long parameters, double forwardGflop,
         double trainGflopPerImage, long steps, int batch, long imagesSeen, double trainImagesPerSecond, List<CurvePoint> curve,
-        List<Evaluation> evaluations, String machine) {
+        List<Evaluation> evaluations, String machine, List<Stage> stages) {
 
     public VariantResult {
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
         curve = curve == null ? List.of() : List.copyOf(curve);
         evaluations = evaluations == null ? List.of() : List.copyOf(evaluations);
+        stages = stages == null ? List.of() : List.copyOf(stages);
+    }
+
+    /** One stage of a cascade variant as trained: resolution, size, cost, budget share and measured throughput. */
+    public record Stage(int resolution, long parameters, double forwardGflop, double trainGflopPerImage, long steps, long imagesSeen,
+            double trainImagesPerSecond) {}
+
+    /** Training GFLOPs of the whole variant (summed over a cascade's stages). */
+    public double trainGflop() {
+        return stages.isEmpty() ? imagesSeen * trainGflopPerImage : stages.stream().mapToDouble(s -> s.imagesSeen() * s.trainGflopPerImage()).sum();
     }
 
     /** One checkpoint evaluation ({@code evaluation.duringTraining} samples with the protocol's first point). */
@@ -26,10 +38,18 @@ public record VariantResult(String name, String description, List<String> overri
 
     /**
      * The protocol's measurement at one (sampler, steps) point: {@code nfe} network evaluations per
-     * sample (×2 under guidance), sampling seconds per image as measured, and the metrics.
+     * sample (×2 under guidance), sampling seconds per image as measured, and the metrics. For a
+     * cascade: the point sets the last stage's sampler and steps (a relay stage keeps its relay sampler
+     * at those steps before truncation), {@code nfe} is the last stage's, the GFLOPs and seconds the
+     * whole chain's, at the stages' {@code levels} (one per stage after the base; null for one model).
      */
     public record Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
-            double fd, double kid, double precision, double recall, Double labelAccuracy) {
+            double fd, double kid, double precision, double recall, Double labelAccuracy, List<Double> levels) {
+        public Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
+                double fd, double kid, double precision, double recall, Double labelAccuracy) {
+            this(sampler, steps, nfe, samplingGflopPerImage, samplingSecondsPerImage, n, fd, kid, precision, recall, labelAccuracy, null);
+        }
+
         public ExperimentSpec.Point point() {
             return new ExperimentSpec.Point(sampler, steps);
         }
@@ -37,20 +57,30 @@ public record VariantResult(String name, String description, List<String> overri
 
     /** The evaluation at {@code point}, if measured. */
     public Optional<Evaluation> at(ExperimentSpec.Point point) {
-        return evaluations.stream().filter(e -> e.point().equals(point)).findFirst();
+        return at(point, null);
+    }
+
+    /** The evaluation at {@code point} and cascade {@code levels} (null: one model), if measured. */
+    public Optional<Evaluation> at(ExperimentSpec.Point point, List<Double> levels) {
+        return evaluations.stream().filter(e -> same(e, point, levels)).findFirst();
+    }
+
+    private static boolean same(Evaluation e, ExperimentSpec.Point point, List<Double> levels) {
+        return e.point().equals(point) && java.util.Objects.equals(e.levels(), levels);
     }
 
     /** This result measured on {@code where}. */
     public VariantResult on(String where) {
         return new VariantResult(name, description, overrides, parameters, forwardGflop, trainGflopPerImage, steps, batch, imagesSeen,
-                trainImagesPerSecond, curve, evaluations, where);
+                trainImagesPerSecond, curve, evaluations, where, stages);
     }
 
     /** This result with {@code e} added (replacing one at the same point). */
     public VariantResult with(Evaluation e) {
-        List<Evaluation> all = new ArrayList<>(evaluations.stream().filter(x -> !x.point().equals(e.point())).toList());
+        List<Evaluation> all = new ArrayList<>(evaluations.stream()
+                .filter(x -> !(x.point().equals(e.point()) && java.util.Objects.equals(x.levels(), e.levels()))).toList());
         all.add(e);
         return new VariantResult(name, description, overrides, parameters, forwardGflop, trainGflopPerImage, steps, batch, imagesSeen,
-                trainImagesPerSecond, curve, all, machine);
+                trainImagesPerSecond, curve, all, machine, stages);
     }
 }
