@@ -69,7 +69,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 }
                 if (p.cascade()) {
                     System.out.printf(Locale.ROOT, "%-16s training %,.1f GFLOP in all; measured at levels %s%s%n", p.name(), p.trainGflop(),
-                            p.levels().isEmpty() ? "(the stages' defaults)" : p.levels().toString(), p.truncated() ? ", truncated" : "");
+                            p.levels().isEmpty() ? "(the stages' defaults)" : p.levels().toString(),
+                            p.truncated().equals(List.of(false)) ? "" : ", truncated " + p.truncated());
                 }
             }
             ExperimentSpec.Protocol e = spec.evaluation();

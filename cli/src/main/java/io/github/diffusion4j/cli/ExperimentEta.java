@@ -64,7 +64,7 @@ final class ExperimentEta {
             }
             for (ExperimentSpec.Point point : protocol.points()) {
                 if (!measured.contains(p.name() + "/" + point.key())) {
-                    sampleWork += samplingGflop(p, point) * Math.max(1, p.levels().size());
+                    sampleWork += samplingGflop(p, point) * Math.max(1, p.levels().size()) * Math.max(1, p.truncated().size());
                 }
             }
         }

@@ -114,7 +114,8 @@ final class ExperimentReport {
                 } else {
                     md.append(String.format(Locale.ROOT, "%s, %d (%d) | ", e.sampler(), e.steps(), e.nfe()));
                     if (cascades) {
-                        md.append(e.levels() == null ? "" : e.levels().toString()).append(String.format(Locale.ROOT, " | %.2f | ",
+                        md.append(e.levels() == null ? "" : e.levels() + (Boolean.TRUE.equals(e.truncated()) ? " truncated" : ""))
+                                .append(String.format(Locale.ROOT, " | %.2f | ",
                                 e.samplingGflopPerImage()));
                     }
                     md.append(String.format(Locale.ROOT, "%.3f | %.3f | %.3g | %.3f | %.3f | %s |\n",
@@ -192,7 +193,8 @@ final class ExperimentReport {
         boolean any = false;
         for (VariantResult r : results) {
             Map<String, List<VariantResult.Evaluation>> bySampler = new LinkedHashMap<>();
-            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler() + (e.levels() == null ? "" : " at " + e.levels()),
+            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler() + (e.levels() == null ? "" : " at " + e.levels())
+                    + (Boolean.TRUE.equals(e.truncated()) ? " truncated" : ""),
                     k -> new ArrayList<>()).add(e)); // one line per sampler, and per level setting of a cascade
             boolean oneLine = bySampler.size() == 1;
             for (var entry : bySampler.entrySet()) {

@@ -201,33 +201,36 @@ final class ExperimentRunner {
         List<List<Double>> settings = p.levels().isEmpty() ? java.util.Collections.singletonList(null) : p.levels();
         CascadeSource.Loaded firstLoaded = null;
         for (Point point : spec.evaluation().points()) {
-            for (List<Double> levels : settings) {
-                CascadeSource.Loaded loaded = loadCascade(dirs, p, point, levels);
-                firstLoaded = firstLoaded == null ? loaded : firstLoaded;
-                List<Double> key = levelsOf(loaded);
-                if (result.at(point, key).isPresent()) {
-                    eta.evaluated(p, point, Double.NaN);
-                    continue;
+            for (boolean truncated : p.truncated()) {
+                for (List<Double> levels : settings) {
+                    CascadeSource.Loaded loaded = loadCascade(dirs, point, levels, truncated);
+                    firstLoaded = firstLoaded == null ? loaded : firstLoaded;
+                    List<Double> key = levelsOf(loaded);
+                    if (result.at(point, key, truncated).isPresent()) {
+                        eta.evaluated(p, point, Double.NaN);
+                        continue;
+                    }
+                    System.err.printf("%s evaluating the chain with its last stage at %s, %d steps, levels %s%s, n = %d; experiment ETA %s%n",
+                            tag, point.sampler(), point.steps(), key, truncated ? " truncated" : "", spec.evaluation().n(), eta.remaining());
+                    VariantResult.Evaluation e = evaluateCascade(loaded, p, point, key, tag);
+                    result = result.with(e).on(machine());
+                    save(p, result);
+                    eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
                 }
-                System.err.printf("%s evaluating the chain with its last stage at %s, %d steps, levels %s, n = %d; experiment ETA %s%n", tag,
-                        point.sampler(), point.steps(), key, spec.evaluation().n(), eta.remaining());
-                VariantResult.Evaluation e = evaluateCascade(loaded, p, point, key, tag);
-                result = result.with(e).on(machine());
-                save(p, result);
-                eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
             }
         }
         Path strip = variantFile(p, "-samples.png");
         if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
-            var loaded = firstLoaded != null ? firstLoaded : loadCascade(dirs, p, spec.evaluation().points().get(0), settings.get(0));
+            var loaded = firstLoaded != null ? firstLoaded
+                    : loadCascade(dirs, spec.evaluation().points().get(0), settings.get(0), p.truncated().get(0));
             writeStrip(loaded.cascade(), loaded.cascade().sampleShape(), strip);
         }
     }
 
     /** The chain of {@code dirs} with the protocol's guidance, {@code point} on its last stage, at {@code levels} (null: the defaults). */
-    private CascadeSource.Loaded loadCascade(List<Path> dirs, VariantPlan p, Point point, List<Double> levels) throws IOException {
+    private CascadeSource.Loaded loadCascade(List<Path> dirs, Point point, List<Double> levels, boolean truncated) throws IOException {
         String text = levels == null ? null : String.join(",", levels.stream().map(String::valueOf).toList());
-        return CascadeSource.load(dirs, null, point.sampler(), point.steps(), spec.evaluation().guidance(), null, text, p.truncated(), true);
+        return CascadeSource.load(dirs, null, point.sampler(), point.steps(), spec.evaluation().guidance(), null, text, truncated, true);
     }
 
     private static List<Double> levelsOf(CascadeSource.Loaded loaded) {
@@ -281,7 +284,7 @@ final class ExperimentRunner {
         Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
         return new VariantResult.Evaluation(point.sampler(), point.steps(), lastNfe, gflop, seconds / proto.n(), proto.n(),
                 (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
-                r.get("labelAccuracy") instanceof Double a ? a : null, key);
+                r.get("labelAccuracy") instanceof Double a ? a : null, key, cascade.truncated());
     }
 
     /** This machine in a few words: CPU model, cores, widest vector extension, native bf16 or not (from /proc/cpuinfo). */

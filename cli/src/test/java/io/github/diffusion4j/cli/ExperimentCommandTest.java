@@ -155,7 +155,7 @@ class ExperimentCommandTest {
                 + "variants:\n"
                 + "  - {name: single, config: cdm.yaml, set: [\"stages=[{model: {type: unet, baseChannels: 8, channelMult: [1, 2],"
                 + " numResBlocks: 1, attentionResolutions: [4], classes: 2}}]\"]}\n"
-                + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]]}}\n"
+                + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]], truncated: [false, true]}}\n"
                 + "  - {name: relay, config: relay.yaml}\n"
                 + "evaluation: {n: 6, duringTraining: 0, batch: 3, montage: 2, features: emoji-v1,"
                 + " samplers: [{sampler: heun, steps: [4]}]}\n";
@@ -163,7 +163,7 @@ class ExperimentCommandTest {
         Path a = dir.resolve("a");
         Cli.Result dry = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString(), "--dry-run");
         assertThat(dry.code()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("cdm/stage0", "cdm/stage1", "relay/stage1", "measured at levels [[0.0], [0.3]]");
+        assertThat(dry.out()).contains("cdm/stage0", "cdm/stage1", "relay/stage1", "measured at levels [[0.0], [0.3]], truncated [false, true]");
 
         Cli.Result run = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
         assertThat(run.code()).as(run.err()).isZero();
@@ -173,8 +173,11 @@ class ExperimentCommandTest {
         double[] spent = cdm.stages().stream().mapToDouble(st -> st.imagesSeen() * st.trainGflopPerImage()).toArray();
         assertThat(spent[1]).as("stage 1 has three quarters of the 0.5 GFLOP (whole batches)").isBetween(0.375 - 0.1, 0.375 + 0.1);
         assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::levels).containsExactly(java.util.List.of(0.0),
-                java.util.List.of(0.3));
+                java.util.List.of(0.3), java.util.List.of(0.0), java.util.List.of(0.3));
+        assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::truncated).containsExactly(false, false, true, true);
         assertThat(cdm.evaluations().get(0).fd()).isNotEqualTo(cdm.evaluations().get(1).fd());
+        assertThat(cdm.evaluations().get(3).fd()).as("truncated at 0.3 differs from re-noised at 0.3").isNotEqualTo(cdm.evaluations().get(1).fd());
+        assertThat(cdm.evaluations().get(2).fd()).as("at level 0 both modes hand on the final sample").isEqualTo(cdm.evaluations().get(0).fd());
         assertThat(cdm.evaluations().get(0).nfe()).as("the last stage's Heun at 4 steps").isEqualTo(7);
         VariantResult relay = result(a, "relay");
         assertThat(relay.evaluations()).singleElement().satisfies(e -> {
@@ -184,7 +187,7 @@ class ExperimentCommandTest {
         assertThat(result(a, "single").stages()).isEmpty();
         assertThat(a.resolve("runs/cdm/stage1")).isDirectory();
         String md = Files.readString(a.resolve("results.md"));
-        assertThat(md).contains("| levels |", "[0.3]", "a cascade of 2 stages at 4 → 8 px");
+        assertThat(md).contains("| levels |", "[0.3]", "[0.3] truncated", "a cascade of 2 stages at 4 → 8 px");
         assertThat(a.resolve("variants/relay-samples.png")).exists();
 
         Cli.Result again = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());

@@ -66,13 +66,15 @@ public record ExperimentSpec(String name, String description, String base, List<
      * How a cascade variant is trained and measured: {@code shares} of a {@code gflops} budget per stage (stage 0 first;
      * default equal; with an {@code images} budget every stage sees that many images), and the level settings its final
      * output is measured at, each one value per stage after the base (an SR stage's augmentation level, a relay stage's
-     * truncation σ; default: 0 for SR, the stage's {@code coupling.truncationSigma} for relay), non-{@code truncated} or truncated.
+     * truncation σ; default: 0 for SR, the stage's {@code coupling.truncationSigma} for relay), each in every mode of
+     * {@code truncated} (CDM's non-truncated {@code false} and truncated {@code true} augmentation; default {@code [false]}),
+     * all on the same trained stages.
      */
-    public record CascadeSetting(List<Double> shares, List<List<Double>> levels, Boolean truncated) {
+    public record CascadeSetting(List<Double> shares, List<List<Double>> levels, List<Boolean> truncated) {
         public CascadeSetting {
             shares = shares == null ? List.of() : List.copyOf(shares);
             levels = levels == null ? List.of() : levels.stream().map(l -> l == null ? null : List.copyOf(l)).toList();
-            truncated = truncated != null && truncated;
+            truncated = truncated == null || truncated.isEmpty() ? List.of(false) : List.copyOf(truncated);
         }
 
         /** No setting: equal shares, the stages' default levels, non-truncated. */

@@ -28,14 +28,15 @@ import org.bytedeco.pytorch.Tensor;
  * @param trainGflopPerImage forward + backward ≈ 3 × the forward pass (the usual convention, Kaplan et al. 2020, Sec. 2.1)
  * @param stages             a cascade's per-stage plans, stage 0 first (empty for one model)
  * @param levels             a cascade's level settings to measure, one value per stage after the base (empty: the defaults)
- * @param truncated          a cascade measured with truncated conditioning augmentation
+ * @param truncated          the modes a cascade is measured in (false: non-truncated, true: truncated augmentation)
  */
 public record VariantPlan(String name, String description, String source, List<String> overrides, ExperimentConfig config,
         long parameters, double forwardGflop, double trainGflopPerImage, long steps, long images, List<VariantPlan> stages,
-        List<List<Double>> levels, boolean truncated) {
+        List<List<Double>> levels, List<Boolean> truncated) {
     public VariantPlan {
         stages = stages == null ? List.of() : List.copyOf(stages);
         levels = levels == null ? List.of() : List.copyOf(levels);
+        truncated = truncated == null ? List.of() : List.copyOf(truncated);
     }
 
     /** Whether this variant is a cascade of several stages. */
@@ -110,6 +111,9 @@ public record VariantPlan(String name, String description, String source, List<S
                         + "), got " + l);
             }
         }
+        if (new java.util.HashSet<>(setting.truncated()).size() != setting.truncated().size()) {
+            throw new ConfigException(where + "key 'cascade.truncated' lists a mode twice: " + setting.truncated());
+        }
         double total = shares.isEmpty() ? n : shares.stream().mapToDouble(Double::doubleValue).sum();
         List<VariantPlan> stages = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -157,6 +161,6 @@ public record VariantPlan(String name, String description, String source, List<S
         // through YAML and back: the validator sees the resolved config, and it equals what the run directory stores
         resolved = ConfigLoader.parse(ConfigLoader.toYaml(resolved));
         return new VariantPlan(name, description, source, overrides, resolved, parameters, forward, train, steps,
-                steps * batch, List.of(), List.of(), false);
+                steps * batch, List.of(), List.of(), List.of());
     }
 }

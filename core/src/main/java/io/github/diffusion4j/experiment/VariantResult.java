@@ -41,13 +41,19 @@ public record VariantResult(String name, String description, List<String> overri
      * sample (×2 under guidance), sampling seconds per image as measured, and the metrics. For a
      * cascade: the point sets the last stage's sampler and steps (a relay stage keeps its relay sampler
      * at those steps before truncation), {@code nfe} is the last stage's, the GFLOPs and seconds the
-     * whole chain's, at the stages' {@code levels} (one per stage after the base; null for one model).
+     * whole chain's, at the stages' {@code levels} (one per stage after the base; null for one model), {@code truncated}
+     * or not (null for one model).
      */
     public record Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
-            double fd, double kid, double precision, double recall, Double labelAccuracy, List<Double> levels) {
+            double fd, double kid, double precision, double recall, Double labelAccuracy, List<Double> levels, Boolean truncated) {
         public Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
                 double fd, double kid, double precision, double recall, Double labelAccuracy) {
-            this(sampler, steps, nfe, samplingGflopPerImage, samplingSecondsPerImage, n, fd, kid, precision, recall, labelAccuracy, null);
+            this(sampler, steps, nfe, samplingGflopPerImage, samplingSecondsPerImage, n, fd, kid, precision, recall, labelAccuracy, null, null);
+        }
+
+        /** What identifies the measurement besides the point: the cascade's levels and mode. */
+        boolean sameSetting(List<Double> otherLevels, Boolean otherTruncated) {
+            return java.util.Objects.equals(levels, otherLevels) && java.util.Objects.equals(truncated, otherTruncated);
         }
 
         public ExperimentSpec.Point point() {
@@ -57,16 +63,12 @@ public record VariantResult(String name, String description, List<String> overri
 
     /** The evaluation at {@code point}, if measured. */
     public Optional<Evaluation> at(ExperimentSpec.Point point) {
-        return at(point, null);
+        return at(point, null, null);
     }
 
-    /** The evaluation at {@code point} and cascade {@code levels} (null: one model), if measured. */
-    public Optional<Evaluation> at(ExperimentSpec.Point point, List<Double> levels) {
-        return evaluations.stream().filter(e -> same(e, point, levels)).findFirst();
-    }
-
-    private static boolean same(Evaluation e, ExperimentSpec.Point point, List<Double> levels) {
-        return e.point().equals(point) && java.util.Objects.equals(e.levels(), levels);
+    /** The evaluation at {@code point}, cascade {@code levels} and mode {@code truncated} (both null: one model), if measured. */
+    public Optional<Evaluation> at(ExperimentSpec.Point point, List<Double> levels, Boolean truncated) {
+        return evaluations.stream().filter(e -> e.point().equals(point) && e.sameSetting(levels, truncated)).findFirst();
     }
 
     /** This result measured on {@code where}. */
@@ -78,7 +80,7 @@ public record VariantResult(String name, String description, List<String> overri
     /** This result with {@code e} added (replacing one at the same point). */
     public VariantResult with(Evaluation e) {
         List<Evaluation> all = new ArrayList<>(evaluations.stream()
-                .filter(x -> !(x.point().equals(e.point()) && java.util.Objects.equals(x.levels(), e.levels()))).toList());
+                .filter(x -> !(x.point().equals(e.point()) && x.sameSetting(e.levels(), e.truncated()))).toList());
         all.add(e);
         return new VariantResult(name, description, overrides, parameters, forwardGflop, trainGflopPerImage, steps, batch, imagesSeen,
                 trainImagesPerSecond, curve, all, machine, stages);
