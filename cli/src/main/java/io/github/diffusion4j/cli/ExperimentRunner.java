@@ -174,7 +174,8 @@ final class ExperimentRunner {
 
     /**
      * A cascade variant: its stages trained one after another (runs/NAME/stageK), then the whole chain measured at every
-     * protocol point (the point sets the last stage's sampler and steps) and every level setting.
+     * protocol point (the point sets the last stage's sampler and steps): at the first point every level setting in every
+     * mode (non-truncated settings reuse the earlier stages' samples), at the others the first setting in the first mode.
      */
     private void runCascade(String tag, VariantPlan p, VariantResult before) throws Exception {
         boolean trainedNow = false;
@@ -200,12 +201,21 @@ final class ExperimentRunner {
         save(p, result);
         List<List<Double>> settings = p.levels().isEmpty() ? java.util.Collections.singletonList(null) : p.levels();
         CascadeSource.Loaded firstLoaded = null;
-        for (Point point : spec.evaluation().points()) {
-            for (boolean truncated : p.truncated()) {
-                for (List<Double> levels : settings) {
+        List<Point> points = spec.evaluation().points();
+        for (int i = 0; i < points.size(); i++) {
+            Point point = points.get(i);
+            // the output of the stage before the last, sampled once per seed for this point's settings with the same earlier levels
+            Map<List<Double>, Map<Long, double[]>> reuse = new java.util.HashMap<>();
+            // the sweep (every setting, every mode) at the first point; the other points at the first setting and mode
+            for (boolean truncated : i == 0 ? p.truncated() : p.truncated().subList(0, 1)) {
+                for (List<Double> levels : i == 0 ? settings : settings.subList(0, 1)) {
                     CascadeSource.Loaded loaded = loadCascade(dirs, point, levels, truncated);
-                    firstLoaded = firstLoaded == null ? loaded : firstLoaded;
                     List<Double> key = levelsOf(loaded);
+                    if (!truncated) {
+                        var cache = reuse.computeIfAbsent(key.subList(0, key.size() - 1), k -> new java.util.HashMap<>());
+                        loaded = new CascadeSource.Loaded(loaded.checkpoints(), loaded.cascade().reusing(cache), loaded.levels());
+                    }
+                    firstLoaded = firstLoaded == null ? loaded : firstLoaded;
                     if (result.at(point, key, truncated).isPresent()) {
                         eta.evaluated(p, point, Double.NaN);
                         continue;

@@ -158,7 +158,7 @@ class ExperimentCommandTest {
                 + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]], truncated: [false, true]}}\n"
                 + "  - {name: relay, config: relay.yaml}\n"
                 + "evaluation: {n: 6, duringTraining: 0, batch: 3, montage: 2, features: emoji-v1,"
-                + " samplers: [{sampler: heun, steps: [4]}]}\n";
+                + " samplers: [{sampler: heun, steps: [4, 2]}]}\n";
         Path specFile = Files.writeString(dir.resolve("chains.yaml"), yaml);
         Path a = dir.resolve("a");
         Cli.Result dry = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString(), "--dry-run");
@@ -172,15 +172,17 @@ class ExperimentCommandTest {
         assertThat(cdm.stages()).extracting(VariantResult.Stage::resolution).containsExactly(4, 8);
         double[] spent = cdm.stages().stream().mapToDouble(st -> st.imagesSeen() * st.trainGflopPerImage()).toArray();
         assertThat(spent[1]).as("stage 1 has three quarters of the 0.5 GFLOP (whole batches)").isBetween(0.375 - 0.1, 0.375 + 0.1);
+        // the sweep at the first point (heun 4), the first setting at the others (heun 2)
         assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::levels).containsExactly(java.util.List.of(0.0),
-                java.util.List.of(0.3), java.util.List.of(0.0), java.util.List.of(0.3));
-        assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::truncated).containsExactly(false, false, true, true);
+                java.util.List.of(0.3), java.util.List.of(0.0), java.util.List.of(0.3), java.util.List.of(0.0));
+        assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::truncated).containsExactly(false, false, true, true, false);
+        assertThat(cdm.evaluations()).extracting(VariantResult.Evaluation::steps).containsExactly(4, 4, 4, 4, 2);
         assertThat(cdm.evaluations().get(0).fd()).isNotEqualTo(cdm.evaluations().get(1).fd());
         assertThat(cdm.evaluations().get(3).fd()).as("truncated at 0.3 differs from re-noised at 0.3").isNotEqualTo(cdm.evaluations().get(1).fd());
         assertThat(cdm.evaluations().get(2).fd()).as("at level 0 both modes hand on the final sample").isEqualTo(cdm.evaluations().get(0).fd());
         assertThat(cdm.evaluations().get(0).nfe()).as("the last stage's Heun at 4 steps").isEqualTo(7);
         VariantResult relay = result(a, "relay");
-        assertThat(relay.evaluations()).singleElement().satisfies(e -> {
+        assertThat(relay.evaluations()).hasSize(2).first().satisfies(e -> {
             assertThat(e.levels()).containsExactly(0.9);
             assertThat(e.nfe()).as("the 4-step grid keeps its levels below 0.9").isLessThan(7);
         });

@@ -68,7 +68,7 @@ public record ExperimentSpec(String name, String description, String base, List<
      * output is measured at, each one value per stage after the base (an SR stage's augmentation level, a relay stage's
      * truncation σ; default: 0 for SR, the stage's {@code coupling.truncationSigma} for relay), each in every mode of
      * {@code truncated} (CDM's non-truncated {@code false} and truncated {@code true} augmentation; default {@code [false]}),
-     * all on the same trained stages.
+     * all on the same trained stages, at the protocol's first point; its other points measure the first setting in the first mode.
      */
     public record CascadeSetting(List<Double> shares, List<List<Double>> levels, List<Boolean> truncated) {
         public CascadeSetting {
