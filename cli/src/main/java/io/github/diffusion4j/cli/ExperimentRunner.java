@@ -53,6 +53,8 @@ final class ExperimentRunner {
     private final Path out;
     private final List<VariantPlan> plans;
     private final ExperimentEta eta;
+    /** Cascade stages trained in this invocation or found trained, by their config (name aside): their run directories. */
+    private final Map<String, Path> stageRuns = new java.util.HashMap<>();
     private FeatureNetwork features;
     private Measured reference;
     private ImageDataset referenceData;
@@ -183,9 +185,18 @@ final class ExperimentRunner {
         List<VariantResult.Stage> stages = new ArrayList<>();
         for (int k = 0; k < p.stages().size(); k++) {
             VariantPlan s = p.stages().get(k);
-            RunDirectory run = openRun(s);
-            double earlier = before != null && before.stages().size() > k ? before.stages().get(k).trainImagesPerSecond() : Double.NaN;
-            trainedNow |= train(tag + " stage " + k, s, run, earlier);
+            String same = ConfigLoader.toYaml(s.config().named("stage"));
+            RunDirectory run;
+            if (stageRuns.containsKey(same)) { // an identical stage (e.g. the same base) of an earlier variant: trained once
+                run = RunDirectory.open(stageRuns.get(same));
+                eta.trained(s, s.steps());
+                System.err.printf("%s stage %d is the same run as %s%n", tag, k, out.relativize(run.path()));
+            } else {
+                run = openRun(s);
+                double earlier = before != null && before.stages().size() > k ? before.stages().get(k).trainImagesPerSecond() : Double.NaN;
+                trainedNow |= train(tag + " stage " + k, s, run, earlier);
+                stageRuns.put(same, run.path());
+            }
             dirs.add(run.path());
             stages.add(new VariantResult.Stage(s.config().data().resolution(), s.parameters(), s.forwardGflop(), s.trainGflopPerImage(),
                     s.steps(), s.images(), medianRate(run)));

@@ -156,7 +156,7 @@ class ExperimentCommandTest {
                 + "  - {name: single, config: cdm.yaml, set: [\"stages=[{model: {type: unet, baseChannels: 8, channelMult: [1, 2],"
                 + " numResBlocks: 1, attentionResolutions: [4], classes: 2}}]\"]}\n"
                 + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]], truncated: [false, true]}}\n"
-                + "  - {name: relay, config: relay.yaml}\n"
+                + "  - {name: relay, config: relay.yaml, cascade: {shares: [1, 3]}}\n"
                 + "evaluation: {n: 6, duringTraining: 0, batch: 3, montage: 2, features: emoji-v1,"
                 + " samplers: [{sampler: heun, steps: [4, 2]}]}\n";
         Path specFile = Files.writeString(dir.resolve("chains.yaml"), yaml);
@@ -188,6 +188,9 @@ class ExperimentCommandTest {
         });
         assertThat(result(a, "single").stages()).isEmpty();
         assertThat(a.resolve("runs/cdm/stage1")).isDirectory();
+        assertThat(run.err()).as("the same base stage trains once").contains("stage 0 is the same run as runs/cdm/stage0");
+        assertThat(a.resolve("runs/relay/stage0")).doesNotExist();
+        assertThat(result(a, "relay").stages().get(0)).isEqualTo(cdm.stages().get(0));
         String md = Files.readString(a.resolve("results.md"));
         assertThat(md).contains("| levels |", "[0.3]", "[0.3] truncated", "a cascade of 2 stages at 4 → 8 px");
         assertThat(a.resolve("variants/relay-samples.png")).exists();

@@ -35,6 +35,11 @@ public record ExperimentConfig(String name, DataConfig data, List<StageConfig> s
         }
     }
 
+    /** The same config under another {@code name}. */
+    public ExperimentConfig named(String newName) {
+        return new ExperimentConfig(newName, data, stages, training, evaluation);
+    }
+
     /**
      * Stage {@code k} of a cascade as a one-stage config that trains on its own (Ho et al. 2021:
      * stages are trained independently): the stage alone, with {@code data.resolution} set to the
