@@ -93,9 +93,10 @@ final class ExperimentReport {
                 .append("; checkpoint curve: n = ").append(p.duringTraining()).append(" with the first sampler setting.\n");
         md.append("- Training GFLOP/image = 3 x the analytic forward pass (forward + backward); sampling GFLOP/image = NFE x forward")
                 .append(p.guidance() == 1.0 ? "" : " x 2 (guidance)").append(". Times are wall-clock on the machine named per variant.\n\n");
-        boolean cascades = results.stream().anyMatch(r -> !r.stages().isEmpty());
+        boolean cascades = results.stream().anyMatch(r -> !r.stages().isEmpty()
+                || r.evaluations().stream().anyMatch(e -> !e.settingName().isEmpty()));
         md.append("| variant | parameters | training GFLOP/image | images seen | training img/s | sampler, steps (NFE)")
-                .append(cascades ? " | levels | sampling GFLOP/image" : "").append(" | sampling s/image | FD | KID | precision | recall | label accuracy |\n");
+                .append(cascades ? " | setting | sampling GFLOP/image" : "").append(" | sampling s/image | FD | KID | precision | recall | label accuracy |\n");
         md.append("|---|---:|---:|---:|---:|---|").append(cascades ? "---|---:|" : "").append("---:|---:|---:|---:|---:|---:|\n");
         for (VariantResult r : results) {
             List<VariantResult.Evaluation> evals = r.evaluations().isEmpty() ? java.util.Collections.singletonList(null) : r.evaluations();
@@ -114,8 +115,7 @@ final class ExperimentReport {
                 } else {
                     md.append(String.format(Locale.ROOT, "%s, %d (%d) | ", e.sampler(), e.steps(), e.nfe()));
                     if (cascades) {
-                        md.append(e.levels() == null ? "" : e.levels() + (Boolean.TRUE.equals(e.truncated()) ? " truncated" : ""))
-                                .append(String.format(Locale.ROOT, " | %.2f | ",
+                        md.append(e.settingName()).append(String.format(Locale.ROOT, " | %.3g | ",
                                 e.samplingGflopPerImage()));
                     }
                     md.append(String.format(Locale.ROOT, "%.3f | %.3f | %.3g | %.3f | %.3f | %s |\n",
@@ -193,8 +193,7 @@ final class ExperimentReport {
         boolean any = false;
         for (VariantResult r : results) {
             Map<String, List<VariantResult.Evaluation>> bySampler = new LinkedHashMap<>();
-            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler() + (e.levels() == null ? "" : " at " + e.levels())
-                    + (Boolean.TRUE.equals(e.truncated()) ? " truncated" : ""),
+            r.evaluations().forEach(e -> bySampler.computeIfAbsent(e.sampler() + (e.settingName().isEmpty() ? "" : " " + e.settingName()),
                     k -> new ArrayList<>()).add(e)); // one line per sampler, and per level setting of a cascade
             boolean oneLine = bySampler.size() == 1;
             for (var entry : bySampler.entrySet()) {

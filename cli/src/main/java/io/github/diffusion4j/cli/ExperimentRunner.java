@@ -125,20 +125,25 @@ final class ExperimentRunner {
         }
         save(p, result);
         Checkpoint ck = null;
-        for (Point point : spec.evaluation().points()) {
-            if (result.at(point).isPresent()) {
-                eta.evaluated(p, point, Double.NaN);
-                continue;
+        List<List<String>> settings = p.measure().isEmpty() ? java.util.Collections.singletonList(null) : p.measure();
+        List<Point> points = spec.evaluation().points();
+        for (int i = 0; i < points.size(); i++) {
+            Point point = points.get(i);
+            for (List<String> measure : i == 0 ? settings : settings.subList(0, 1)) { // every setting at the first point
+                if (result.at(point, null, null, measure).isPresent()) {
+                    eta.evaluated(p, point, Double.NaN);
+                    continue;
+                }
+                if (ck == null) {
+                    ck = Checkpoint.load(run.path());
+                }
+                System.err.printf("%s evaluating %s at %d steps%s, n = %d; experiment ETA %s%n", tag, point.sampler(), point.steps(),
+                        measure == null ? "" : " with " + String.join(", ", measure), spec.evaluation().n(), eta.remaining());
+                VariantResult.Evaluation e = evaluate(ck, p, point, measure, tag);
+                result = result.with(e).on(machine());
+                save(p, result);
+                eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
             }
-            if (ck == null) {
-                ck = Checkpoint.load(run.path());
-            }
-            System.err.printf("%s evaluating %s at %d steps, n = %d; experiment ETA %s%n", tag, point.sampler(), point.steps(),
-                    spec.evaluation().n(), eta.remaining());
-            VariantResult.Evaluation e = evaluate(ck, p, point, tag);
-            result = result.with(e).on(machine());
-            save(p, result);
-            eta.evaluated(p, point, e.samplingSecondsPerImage() * e.n());
         }
         Path strip = variantFile(p, "-samples.png");
         if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
@@ -227,7 +232,7 @@ final class ExperimentRunner {
                         loaded = new CascadeSource.Loaded(loaded.checkpoints(), loaded.cascade().reusing(cache), loaded.levels());
                     }
                     firstLoaded = firstLoaded == null ? loaded : firstLoaded;
-                    if (result.at(point, key, truncated).isPresent()) {
+                    if (result.at(point, key, truncated, null).isPresent()) {
                         eta.evaluated(p, point, Double.NaN);
                         continue;
                     }
@@ -305,7 +310,7 @@ final class ExperimentRunner {
         Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
         return new VariantResult.Evaluation(point.sampler(), point.steps(), lastNfe, gflop, seconds / proto.n(), proto.n(),
                 (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
-                r.get("labelAccuracy") instanceof Double a ? a : null, key, cascade.truncated());
+                r.get("labelAccuracy") instanceof Double a ? a : null, key, cascade.truncated(), null);
     }
 
     /** This machine in a few words: CPU model, cores, widest vector extension, native bf16 or not (from /proc/cpuinfo). */
@@ -475,12 +480,16 @@ final class ExperimentRunner {
         }
     }
 
-    /** One protocol point: n samples of seeds 0..n−1, timed (sampling only), through the feature network against n reference images. */
-    private VariantResult.Evaluation evaluate(Checkpoint ck, VariantPlan p, Point point, String tag) throws Exception {
+    /**
+     * One protocol point: n samples of seeds 0..n−1, timed (sampling only), through the feature network against n reference images,
+     * with the variant's sampling or its {@code measure} overrides.
+     */
+    private VariantResult.Evaluation evaluate(Checkpoint ck, VariantPlan p, Point point, List<String> measure, String tag) throws Exception {
         ExperimentSpec.Protocol proto = spec.evaluation();
-        ExperimentConfig cfg = p.config();
+        ExperimentConfig cfg = measure == null ? p.config() : ConfigLoader.with(p.config(), measure);
         var sampling = SamplerAssembly.overridden(cfg.sampling(), point.sampler(), point.steps(), proto.guidance());
-        var gen = SamplerAssembly.generator(ck.denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), cfg.model().classes());
+        var meter = new io.github.diffusion4j.denoise.ComputeMeter();
+        var gen = SamplerAssembly.generator(ck.denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), cfg.model().classes(), meter);
         int nfe = SamplerAssembly.sampler(sampling).evaluations(point.steps()) * (proto.guidance() == 1.0 ? 1 : 2);
         long[] seeds = LongStream.range(0, proto.n()).toArray();
         Measured real = reference();
@@ -498,9 +507,10 @@ final class ExperimentRunner {
         }
         double seconds = (lastStep[0] - t0) / 1e9;
         Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
-        return new VariantResult.Evaluation(point.sampler(), point.steps(), nfe, nfe * p.forwardGflop(), seconds / proto.n(), proto.n(),
+        // NFE × the mean cost of an evaluation as spent (a skipped brick costs nothing), per image
+        return new VariantResult.Evaluation(point.sampler(), point.steps(), nfe, nfe * meter.perEvaluation() / 1e9, seconds / proto.n(), proto.n(),
                 (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
-                r.get("labelAccuracy") instanceof Double a ? a : null);
+                r.get("labelAccuracy") instanceof Double a ? a : null, null, null, measure);
     }
 
     /** The montage row of {@code p}: seeds 0..k−1 at the protocol's first point, one strip. */

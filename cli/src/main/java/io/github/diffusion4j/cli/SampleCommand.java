@@ -3,6 +3,7 @@ package io.github.diffusion4j.cli;
 import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.denoise.BrickSkipping;
+import io.github.diffusion4j.denoise.ComputeMeter;
 import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.engine.Engine;
 import io.github.diffusion4j.net.Lego;
@@ -155,12 +156,12 @@ final class SampleCommand implements Callable<Integer> {
         if (!"none".equals(sampling.skip().mode())) {
             System.err.printf("brick skipping (%s, fraction %s): network GFLOP per image at each step's σ_i: %s (full stack %.4g)%n",
                     sampling.skip().mode(), sampling.skip().fraction(), stepGflops,
-                    ck.network() instanceof Lego l ? l.flopsPerSample((int) shape[1], (int) shape[2], Exit.ALL) / 1e9
-                            : ck.network().flopsPerSample() / 1e9);
+                    ck.network().flopsPerSample((int) shape[1], (int) shape[2], Exit.ALL) / 1e9);
         }
         int mapRows = Math.min(MIX_MAP_ROWS, seedList.length);
         MixingWeightRecorder mixing = dual && (json || mixMap != null) ? new MixingWeightRecorder(ck.denoiser(), mapRows, mapSteps) : null;
-        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, canvasShape, classes);
+        ComputeMeter meter = new ComputeMeter();
+        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, canvasShape, classes, meter);
         if (mixing != null && g.sigmas().length - 1 != sampling.steps()) {
             throw new IllegalStateException("a grid of " + sampling.steps() + " steps has " + g.sigmas().length + " levels");
         }
@@ -210,6 +211,9 @@ final class SampleCommand implements Callable<Integer> {
             out.put("grid", grid == null ? null : grid.toString());
             out.put("resolution", shape[1] + "x" + shape[2]);
             out.put("stepGflops", stepGflops);
+            int nfe = SamplerAssembly.sampler(sampling).evaluations(sampling.steps()) * (w == 1.0 ? 1 : 2);
+            out.put("nfe", nfe);
+            out.put("samplingGflopPerImage", nfe * meter.perEvaluation() / 1e9); // NFE × the mean cost of an evaluation as spent
             out.put("seconds", seconds);
             out.put("mixingWeight", mixing == null ? null : mixing.means());
             out.put("mixMap", mixMap == null ? null : mixMapJson(mixMap, seedList, mapRows, mapSteps, mixing));
@@ -344,8 +348,7 @@ final class SampleCommand implements Callable<Integer> {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i + 1 < sigmas.length; i++) {
             Exit exit = d instanceof BrickSkipping b ? b.exitAt(sigmas[i]) : Exit.ALL;
-            double f = ck.network() instanceof Lego l ? l.flopsPerSample(h, w, exit) : ck.network().flopsPerSample();
-            out.add(f / 1e9);
+            out.add(ck.network().flopsPerSample(h, w, exit) / 1e9);
         }
         return out;
     }

@@ -154,7 +154,7 @@ class ExperimentCommandTest {
                 + "budget: {gflops: 0.5, checkpoints: 1}\n"
                 + "variants:\n"
                 + "  - {name: single, config: cdm.yaml, set: [\"stages=[{model: {type: unet, baseChannels: 8, channelMult: [1, 2],"
-                + " numResBlocks: 1, attentionResolutions: [4], classes: 2}}]\"]}\n"
+                + " numResBlocks: 1, attentionResolutions: [4], classes: 2}}]\"], measure: [[], [sampling.sigmaMax=20]]}\n"
                 + "  - {name: cdm, config: cdm.yaml, cascade: {shares: [1, 3], levels: [[0.0], [0.3]], truncated: [false, true]}}\n"
                 + "  - {name: relay, config: relay.yaml, cascade: {shares: [1, 3]}}\n"
                 + "evaluation: {n: 6, duringTraining: 0, batch: 3, montage: 2, features: emoji-v1,"
@@ -186,13 +186,18 @@ class ExperimentCommandTest {
             assertThat(e.levels()).containsExactly(0.9);
             assertThat(e.nfe()).as("the 4-step grid keeps its levels below 0.9").isLessThan(7);
         });
-        assertThat(result(a, "single").stages()).isEmpty();
+        VariantResult single = result(a, "single");
+        assertThat(single.stages()).isEmpty();
+        // one model measured with its own sampling and with an override, both at the first point; the other point with its own
+        assertThat(single.evaluations()).extracting(VariantResult.Evaluation::measure).containsExactly(java.util.List.of(),
+                java.util.List.of("sampling.sigmaMax=20"), java.util.List.of());
+        assertThat(single.evaluations().get(1).fd()).isNotEqualTo(single.evaluations().get(0).fd());
         assertThat(a.resolve("runs/cdm/stage1")).isDirectory();
         assertThat(run.err()).as("the same base stage trains once").contains("stage 0 is the same run as runs/cdm/stage0");
         assertThat(a.resolve("runs/relay/stage0")).doesNotExist();
         assertThat(result(a, "relay").stages().get(0)).isEqualTo(cdm.stages().get(0));
         String md = Files.readString(a.resolve("results.md"));
-        assertThat(md).contains("| levels |", "[0.3]", "[0.3] truncated", "a cascade of 2 stages at 4 → 8 px");
+        assertThat(md).contains("| setting |", "[0.3]", "[0.3] truncated", "a cascade of 2 stages at 4 → 8 px", "sampling.sigmaMax=20");
         assertThat(a.resolve("variants/relay-samples.png")).exists();
 
         Cli.Result again = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());

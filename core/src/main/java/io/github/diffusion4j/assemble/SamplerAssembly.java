@@ -7,6 +7,7 @@ import io.github.diffusion4j.config.ExperimentConfig.DataConfig;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.config.SamplerConfig;
 import io.github.diffusion4j.denoise.BrickSkipping;
+import io.github.diffusion4j.denoise.ComputeMeter;
 import io.github.diffusion4j.denoise.Denoiser;
 import io.github.diffusion4j.denoise.PreconditionedDenoiser;
 import io.github.diffusion4j.param.MultiHeadSupervision;
@@ -87,13 +88,42 @@ public final class SamplerAssembly {
      * {@code sampleShape}, labelled by the one rule when {@code classes} &gt; 0.
      */
     public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes) {
+        return generator(denoiser, s, sampleShape, classes, null);
+    }
+
+    /**
+     * {@link #generator}, counting the network FLOPs its evaluations spend into {@code meter} (null: not counted), inside
+     * guidance (both branches) and after brick skipping (a skipped step costs its remaining bricks).
+     */
+    public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes, ComputeMeter meter) {
         Discretization grid = discretization(s);
         if (grid instanceof DiscreteSigmas d && s.steps() > d.schedule().steps()) {
             throw new ConfigException("sampling.steps (or --steps) is " + s.steps() + " but the discrete schedule has only "
                     + d.schedule().steps() + " training steps to re-space");
         }
         double[] sigmas = grid.sigmas(s.steps());
-        return new Generator(guided(skipping(denoiser, s, sigmas), s.guidance()), sampler(s), sigmas, sampleShape).withClasses(classes);
+        Denoiser d = skipping(denoiser, s, sigmas);
+        if (meter != null) {
+            d = meter.around(d, costAt(d, sampleShape));
+        }
+        return new Generator(guided(d, s.guidance()), sampler(s), sigmas, sampleShape).withClasses(classes);
+    }
+
+    /**
+     * The FLOPs per sample of one evaluation of {@code d} at σ on images of {@code shape} [C, H, W]: the network's at the
+     * exit a {@link BrickSkipping} chooses for σ, else the whole network's; NaN when {@code d} has no network to ask.
+     */
+    public static java.util.function.DoubleUnaryOperator costAt(Denoiser d, long[] shape) {
+        int h = (int) shape[1];
+        int w = (int) shape[2];
+        if (d instanceof BrickSkipping b && b.inner().backbone() instanceof io.github.diffusion4j.net.Network n) {
+            return sigma -> n.flopsPerSample(h, w, b.exitAt(sigma));
+        }
+        if (d instanceof PreconditionedDenoiser p && p.backbone() instanceof io.github.diffusion4j.net.Network n) {
+            double f = n.flopsPerSample(h, w, io.github.diffusion4j.denoise.Exit.ALL);
+            return sigma -> f;
+        }
+        return sigma -> Double.NaN;
     }
 
     /**

@@ -56,6 +56,17 @@ public final class ConfigLoader {
         return bind(tree, form);
     }
 
+    /** {@code config} with {@code sets} applied (as {@code --set} would), validated. */
+    public static ExperimentConfig with(ExperimentConfig config, List<String> sets) {
+        JsonNode source = readYaml(toYaml(config), "config");
+        Class<?> form = formOf(source);
+        ObjectNode tree = overDefaults(source, form);
+        for (String set : sets) {
+            applySet(tree, form, set);
+        }
+        return bind(tree, form);
+    }
+
     /** The shape a source uses: a {@code stages} list, or the one-stage shorthand. */
     private static Class<?> formOf(JsonNode source) {
         return source.has("stages") ? ExperimentConfig.class : Shorthand.class;

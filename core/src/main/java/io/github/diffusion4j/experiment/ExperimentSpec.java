@@ -48,17 +48,21 @@ public record ExperimentSpec(String name, String description, String base, List<
     /**
      * One compared model: overrides of the base ({@code set}), or a whole config file ({@code config}) with overrides on top.
      * A config with several {@code stages} is a cascade (Ho et al. 2021; Teng et al. 2024): its stages train one after
-     * another and {@code cascade} says how the budget is shared and at which levels the chain is measured.
+     * another and {@code cascade} says how the budget is shared and at which levels the chain is measured. {@code measure}
+     * (one model): sampling settings to measure the same trained model with, each a list of {@code sampling.*} overrides
+     * (e.g. a brick-skipping curve); absent = the variant's own sampling.
      */
-    public record Variant(String name, String description, String config, List<String> set, CascadeSetting cascade) {
+    public record Variant(String name, String description, String config, List<String> set, CascadeSetting cascade,
+            List<List<String>> measure) {
         public Variant {
             description = description == null ? "" : description;
             set = set == null ? List.of() : List.copyOf(set);
+            measure = measure == null ? List.of() : measure.stream().map(m -> m == null ? List.<String>of() : List.copyOf(m)).toList();
         }
 
-        /** A one-model variant (no cascade setting). */
+        /** A one-model variant (no cascade setting, its own sampling). */
         public Variant(String name, String description, String config, List<String> set) {
-            this(name, description, config, set, null);
+            this(name, description, config, set, null, null);
         }
     }
 

@@ -29,14 +29,16 @@ import org.bytedeco.pytorch.Tensor;
  * @param stages             a cascade's per-stage plans, stage 0 first (empty for one model)
  * @param levels             a cascade's level settings to measure, one value per stage after the base (empty: the defaults)
  * @param truncated          the modes a cascade is measured in (false: non-truncated, true: truncated augmentation)
+ * @param measure            a one-model variant's sampling settings to measure ({@code sampling.*} overrides; empty: its own)
  */
 public record VariantPlan(String name, String description, String source, List<String> overrides, ExperimentConfig config,
         long parameters, double forwardGflop, double trainGflopPerImage, long steps, long images, List<VariantPlan> stages,
-        List<List<Double>> levels, List<Boolean> truncated) {
+        List<List<Double>> levels, List<Boolean> truncated, List<List<String>> measure) {
     public VariantPlan {
         stages = stages == null ? List.of() : List.copyOf(stages);
         levels = levels == null ? List.of() : List.copyOf(levels);
         truncated = truncated == null ? List.of() : List.copyOf(truncated);
+        measure = measure == null ? List.of() : List.copyOf(measure);
     }
 
     /** Whether this variant is a cascade of several stages. */
@@ -82,12 +84,30 @@ public record VariantPlan(String name, String description, String source, List<S
             throw new ConfigException("variant '" + v.name() + "': " + e.getMessage());
         }
         if (c.stages().size() > 1) {
+            if (!v.measure().isEmpty()) {
+                throw new ConfigException("variant '" + v.name() + "': key 'measure' is for one model; a cascade is measured at 'cascade.levels'");
+            }
             return cascade(spec, v, source, c);
         }
         if (v.cascade() != null) {
             throw new ConfigException("variant '" + v.name() + "' has a 'cascade' setting but its config has one stage");
         }
-        return oneStage(spec, v.name(), v.description(), source, v.set(), c, null);
+        VariantPlan plan = oneStage(spec, v.name(), v.description(), source, v.set(), c, null);
+        for (List<String> m : v.measure()) {
+            for (String set : m) {
+                if (!set.startsWith("sampling.")) {
+                    throw new ConfigException("variant '" + v.name() + "': key 'measure' takes sampling.* overrides (the model is trained once), got '"
+                            + set + "'");
+                }
+            }
+            try {
+                ConfigLoader.with(plan.config(), m);
+            } catch (ConfigException e) {
+                throw new ConfigException("variant '" + v.name() + "': measure " + m + ": " + e.getMessage());
+            }
+        }
+        return new VariantPlan(plan.name(), plan.description(), plan.source(), plan.overrides(), plan.config(), plan.parameters(),
+                plan.forwardGflop(), plan.trainGflopPerImage(), plan.steps(), plan.images(), List.of(), List.of(), List.of(), v.measure());
     }
 
     /**
@@ -127,7 +147,7 @@ public record VariantPlan(String name, String description, String source, List<S
         whole = ConfigLoader.parse(ConfigLoader.toYaml(whole));
         return new VariantPlan(v.name(), v.description(), source, v.set(), whole, stages.stream().mapToLong(VariantPlan::parameters).sum(),
                 last.forwardGflop(), last.trainGflopPerImage(), stages.stream().mapToLong(VariantPlan::steps).sum(), last.images(), stages,
-                setting.levels(), setting.truncated());
+                setting.levels(), setting.truncated(), List.of());
     }
 
     /** A one-stage run {@code c} on the budget ({@code share} of a gflops budget for a cascade's stage; null for a whole variant). */
@@ -161,6 +181,6 @@ public record VariantPlan(String name, String description, String source, List<S
         // through YAML and back: the validator sees the resolved config, and it equals what the run directory stores
         resolved = ConfigLoader.parse(ConfigLoader.toYaml(resolved));
         return new VariantPlan(name, description, source, overrides, resolved, parameters, forward, train, steps,
-                steps * batch, List.of(), List.of(), List.of());
+                steps * batch, List.of(), List.of(), List.of(), List.of());
     }
 }

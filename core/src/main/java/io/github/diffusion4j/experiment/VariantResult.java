@@ -42,18 +42,29 @@ public record VariantResult(String name, String description, List<String> overri
      * cascade: the point sets the last stage's sampler and steps (a relay stage keeps its relay sampler
      * at those steps before truncation), {@code nfe} is the last stage's, the GFLOPs and seconds the
      * whole chain's, at the stages' {@code levels} (one per stage after the base; null for one model), {@code truncated}
-     * or not (null for one model).
+     * or not (null for one model); {@code measure}: the sampling overrides of a one-model variant's measurement (null: its own).
      */
     public record Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
-            double fd, double kid, double precision, double recall, Double labelAccuracy, List<Double> levels, Boolean truncated) {
+            double fd, double kid, double precision, double recall, Double labelAccuracy, List<Double> levels, Boolean truncated,
+            List<String> measure) {
         public Evaluation(String sampler, int steps, int nfe, double samplingGflopPerImage, double samplingSecondsPerImage, int n,
                 double fd, double kid, double precision, double recall, Double labelAccuracy) {
-            this(sampler, steps, nfe, samplingGflopPerImage, samplingSecondsPerImage, n, fd, kid, precision, recall, labelAccuracy, null, null);
+            this(sampler, steps, nfe, samplingGflopPerImage, samplingSecondsPerImage, n, fd, kid, precision, recall, labelAccuracy, null, null,
+                    null);
         }
 
-        /** What identifies the measurement besides the point: the cascade's levels and mode. */
-        boolean sameSetting(List<Double> otherLevels, Boolean otherTruncated) {
-            return java.util.Objects.equals(levels, otherLevels) && java.util.Objects.equals(truncated, otherTruncated);
+        /** What identifies the measurement besides the point: the cascade's levels and mode, or the sampling overrides. */
+        boolean sameSetting(List<Double> otherLevels, Boolean otherTruncated, List<String> otherMeasure) {
+            return java.util.Objects.equals(levels, otherLevels) && java.util.Objects.equals(truncated, otherTruncated)
+                    && java.util.Objects.equals(measure, otherMeasure);
+        }
+
+        /** The setting as the report names it: the cascade's levels (and "truncated"), or the sampling overrides; "" for none. */
+        public String settingName() {
+            if (levels != null) {
+                return levels + (Boolean.TRUE.equals(truncated) ? " truncated" : "");
+            }
+            return measure == null ? "" : String.join(", ", measure);
         }
 
         public ExperimentSpec.Point point() {
@@ -63,12 +74,12 @@ public record VariantResult(String name, String description, List<String> overri
 
     /** The evaluation at {@code point}, if measured. */
     public Optional<Evaluation> at(ExperimentSpec.Point point) {
-        return at(point, null, null);
+        return at(point, null, null, null);
     }
 
-    /** The evaluation at {@code point}, cascade {@code levels} and mode {@code truncated} (both null: one model), if measured. */
-    public Optional<Evaluation> at(ExperimentSpec.Point point, List<Double> levels, Boolean truncated) {
-        return evaluations.stream().filter(e -> e.point().equals(point) && e.sameSetting(levels, truncated)).findFirst();
+    /** The evaluation at {@code point}, cascade {@code levels} and mode {@code truncated}, or sampling overrides {@code measure}, if measured. */
+    public Optional<Evaluation> at(ExperimentSpec.Point point, List<Double> levels, Boolean truncated, List<String> measure) {
+        return evaluations.stream().filter(e -> e.point().equals(point) && e.sameSetting(levels, truncated, measure)).findFirst();
     }
 
     /** This result measured on {@code where}. */
@@ -80,7 +91,7 @@ public record VariantResult(String name, String description, List<String> overri
     /** This result with {@code e} added (replacing one at the same point). */
     public VariantResult with(Evaluation e) {
         List<Evaluation> all = new ArrayList<>(evaluations.stream()
-                .filter(x -> !(x.point().equals(e.point()) && x.sameSetting(e.levels(), e.truncated()))).toList());
+                .filter(x -> !(x.point().equals(e.point()) && x.sameSetting(e.levels(), e.truncated(), e.measure()))).toList());
         all.add(e);
         return new VariantResult(name, description, overrides, parameters, forwardGflop, trainGflopPerImage, steps, batch, imagesSeen,
                 trainImagesPerSecond, curve, all, machine, stages);

@@ -256,6 +256,7 @@ public final class Lego extends StoredNetwork {
     }
 
     /** FLOPs per sample on a height × width canvas evaluating the bricks {@code exit} allows: the shared embedding plus each brick. */
+    @Override
     public double flopsPerSample(int height, int width, Exit exit) {
         double f = embedding.flopsPerSample();
         for (int k = 0; k < bricks.size() && exit.runs(k); k++) {

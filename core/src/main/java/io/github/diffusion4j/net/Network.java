@@ -23,6 +23,14 @@ public interface Network extends Backbone {
     double flopsPerSample();
 
     /**
+     * FLOPs of one forward pass for one sample on a {@code height} × {@code width} canvas evaluating the stages
+     * {@code exit} allows; by default the whole network at its training resolution ({@link #flopsPerSample()}).
+     */
+    default double flopsPerSample(int height, int width, io.github.diffusion4j.denoise.Exit exit) {
+        return flopsPerSample();
+    }
+
+    /**
      * Whether {@link #forward} accepts images of {@code height} × {@code width} other than the
      * training resolution (a larger or non-square canvas, as LEGO's bricks allow); no by default.
      */

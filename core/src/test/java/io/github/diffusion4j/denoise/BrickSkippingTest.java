@@ -112,4 +112,28 @@ class BrickSkippingTest {
             assertThat(Arrays.stream(some.get(0L)).allMatch(Double::isFinite)).isTrue();
         }
     }
+
+    /** The compute a skip schedule spends, as the meter counts it: full-stack evaluations plus the kept bricks' in skipped ones. */
+    @Test
+    void theMeterCountsTheFlopsOfTheBricksActuallyEvaluatedAlsoUnderGuidance() {
+        double[] grid = KarrasSigmas.edm().sigmas(6);
+        try (PointerScope scope = new PointerScope()) {
+            PreconditionedDenoiser real = new PreconditionedDenoiser(net, EdmPreconditioning.edm(),
+                    new MultiHeadSupervision(new PreconditionedF(), List.of(1, 1), List.of(), MultiHeadSupervision.Pooling.SUM));
+            BrickSkipping skip = new BrickSkipping(real, grid, BrickSkipping.Mode.LATE, 0.5, 1);
+            ComputeMeter meter = new ComputeMeter();
+            sample(new ClassifierFreeGuidance(meter.around(skip, io.github.diffusion4j.assemble.SamplerAssembly.costAt(skip,
+                    new long[] {1, 8, 8})), 2.0), grid);
+            double full = net.flopsPerSample(8, 8, Exit.ALL);
+            double first = net.flopsPerSample(8, 8, Exit.after(0));
+            assertThat(first).isLessThan(full);
+            // Heun, 6 steps, guidance: 22 evaluations per sample, 12 of them (both branches) skip the second brick
+            assertThat(meter.perEvaluation() * 22).isCloseTo(10 * full + 12 * first, org.assertj.core.data.Offset.offset(1e-6 * full));
+            assertThat(meter.rows()).as("22 calls of one padded batch of 8 rows").isEqualTo(22 * 8);
+            ComputeMeter plain = new ComputeMeter();
+            sample(new ClassifierFreeGuidance(plain.around(real, io.github.diffusion4j.assemble.SamplerAssembly.costAt(real,
+                    new long[] {1, 8, 8})), 2.0), grid);
+            assertThat(plain.perEvaluation()).isEqualTo(full);
+        }
+    }
 }
