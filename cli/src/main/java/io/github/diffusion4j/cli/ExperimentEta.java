@@ -5,10 +5,8 @@ import io.github.diffusion4j.experiment.ExperimentSpec;
 import io.github.diffusion4j.experiment.VariantPlan;
 import io.github.diffusion4j.sample.Churn;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The time left for a whole experiment: the GFLOPs still to do (training, checkpoint and protocol
@@ -19,7 +17,8 @@ final class ExperimentEta {
     private final ExperimentSpec.Protocol protocol;
     private final List<VariantPlan> plans;
     private final Map<String, Long> stepsDone = new HashMap<>();
-    private final Set<String> measured = new HashSet<>();
+    /** Evaluations done per variant and protocol point (a point is measured once per setting of a sweep). */
+    private final Map<String, Integer> measured = new HashMap<>();
     private double trainGflopPerSecond = Double.NaN;
     private double sampleGflopPerSecond = Double.NaN;
 
@@ -43,7 +42,7 @@ final class ExperimentEta {
 
     /** Protocol point {@code point} of {@code p} is measured (in {@code seconds} of sampling; NaN: measured earlier). */
     void evaluated(VariantPlan p, ExperimentSpec.Point point, double seconds) {
-        measured.add(p.name() + "/" + point.key());
+        measured.merge(p.name() + "/" + point.key(), 1, Integer::sum);
         if (seconds > 0) {
             sampleGflopPerSecond = samplingGflop(p, point) / seconds;
         }
@@ -62,10 +61,12 @@ final class ExperimentEta {
                 int checkpoints = (int) Math.ceil((double) unit.steps() / unit.config().training().checkpointEvery());
                 sampleWork += fractionLeft * checkpoints * samplingGflop(unit, first) * unit.config().evaluation().n() / protocol.n();
             }
-            for (ExperimentSpec.Point point : protocol.points()) {
-                if (!measured.contains(p.name() + "/" + point.key())) {
-                    sampleWork += samplingGflop(p, point) * Math.max(1, p.levels().size()) * Math.max(1, p.truncated().size());
-                }
+            List<ExperimentSpec.Point> points = protocol.points();
+            for (int i = 0; i < points.size(); i++) { // the sweep (levels × modes, or measure settings) at the first point only
+                int settings = i > 0 ? 1 : p.cascade() ? Math.max(1, p.levels().size()) * Math.max(1, p.truncated().size())
+                        : Math.max(1, p.measure().size());
+                int left = settings - measured.getOrDefault(p.name() + "/" + points.get(i).key(), 0);
+                sampleWork += samplingGflop(p, points.get(i)) * Math.max(0, left);
             }
         }
         if (Double.isNaN(trainGflopPerSecond) && trainWork > 0 || Double.isNaN(trainGflopPerSecond) && Double.isNaN(sampleGflopPerSecond)) {

@@ -98,6 +98,10 @@ final class ExperimentRunner {
 
     /** Refuses to mix results of different configs under one variant name: a spec edited after training started. */
     private void checkUnchanged(VariantPlan p) throws IOException {
+        for (VariantPlan s : p.stages()) { // a cascade's stages, each with its own budget (variants/NAME/stageK.yml)
+            Files.createDirectories(variantFile(s, ".yml").getParent());
+            checkUnchanged(s);
+        }
         Path stored = variantFile(p, ".yml");
         String yaml = ConfigLoader.toYaml(p.config());
         if (Files.exists(stored) && !Files.readString(stored, StandardCharsets.UTF_8).equals(yaml)) {
@@ -118,7 +122,7 @@ final class ExperimentRunner {
             return;
         }
         RunDirectory run = openRun(p);
-        boolean trainedNow = train(tag, p, run, before == null ? Double.NaN : before.trainImagesPerSecond());
+        boolean trainedNow = train(tag, p, run, before == null ? Double.NaN : before.trainImagesPerSecond(), Map.of());
         VariantResult result = trainingResult(p, run);
         if (trainedNow || result.machine() == null) {
             result = result.on(machine());
@@ -129,10 +133,10 @@ final class ExperimentRunner {
         List<Point> points = spec.evaluation().points();
         for (int i = 0; i < points.size(); i++) {
             Point point = points.get(i);
-            for (List<String> measure : i == 0 ? settings : settings.subList(0, 1)) { // every setting at the first point
+            for (List<String> given : i == 0 ? settings : settings.subList(0, 1)) { // every setting at the first point
+                List<String> measure = given == null || given.isEmpty() ? null : given; // [] is the variant's own sampling
                 if (result.at(point, null, null, measure).isPresent()) {
-                    eta.evaluated(p, point, Double.NaN);
-                    continue;
+                    continue; // counted for the ETA from the stored result
                 }
                 if (ck == null) {
                     ck = Checkpoint.load(run.path());
@@ -153,9 +157,11 @@ final class ExperimentRunner {
 
     /**
      * Trains {@code unit} (a variant, or a cascade's stage) in {@code run} up to its steps, resuming from its newest state;
-     * {@code earlierRate} is the img/s an earlier invocation measured (for the ETA). Returns whether it trained now.
+     * {@code earlierRate} is the img/s an earlier invocation measured (for the ETA); the checkpoints carry {@code metadata}
+     * (a cascade stage's {@code StageMetadata}). Returns whether it trained now.
      */
-    private boolean train(String tag, VariantPlan unit, RunDirectory run, double earlierRate) throws Exception {
+    private boolean train(String tag, VariantPlan unit, RunDirectory run, double earlierRate, Map<String, String> metadata)
+            throws Exception {
         Optional<Path> state = run.latestState();
         long done = state.isPresent() ? stepOf(state.get()) : 0;
         eta.trained(unit, done);
@@ -174,7 +180,7 @@ final class ExperimentRunner {
                 (step, rate) -> {
                     eta.training(unit, step, rate);
                     return "  | experiment ETA " + eta.remaining();
-                });
+                }, metadata);
         eta.trained(unit, unit.steps());
         return true;
     }
@@ -199,7 +205,8 @@ final class ExperimentRunner {
             } else {
                 run = openRun(s);
                 double earlier = before != null && before.stages().size() > k ? before.stages().get(k).trainImagesPerSecond() : Double.NaN;
-                trainedNow |= train(tag + " stage " + k, s, run, earlier);
+                trainedNow |= train(tag + " stage " + k, s, run, earlier,
+                        io.github.diffusion4j.cascade.StageMetadata.of(s.config(), ConfigLoader.toYaml(p.config()), k));
                 stageRuns.put(same, run.path());
             }
             dirs.add(run.path());
@@ -233,8 +240,7 @@ final class ExperimentRunner {
                     }
                     firstLoaded = firstLoaded == null ? loaded : firstLoaded;
                     if (result.at(point, key, truncated, null).isPresent()) {
-                        eta.evaluated(p, point, Double.NaN);
-                        continue;
+                        continue; // counted for the ETA from the stored result
                     }
                     System.err.printf("%s evaluating the chain with its last stage at %s, %d steps, levels %s%s, n = %d; experiment ETA %s%n",
                             tag, point.sampler(), point.steps(), key, truncated ? " truncated" : "", spec.evaluation().n(), eta.remaining());
@@ -288,7 +294,7 @@ final class ExperimentRunner {
             if (cascade.truncated() && k + 1 < n && !cascade.stages().get(k + 1).relay() && levels[k + 1] > 0) {
                 sigmas = io.github.diffusion4j.cascade.Cascade.truncatedGrid(sigmas, levels[k + 1]);
             }
-            int nfe = sampler.evaluations(sigmas.length - 1) * factor;
+            int nfe = sampler.evaluations(sigmas) * factor;
             gflop += nfe * p.stages().get(k).forwardGflop();
             lastNfe = nfe;
         }

@@ -161,7 +161,8 @@ final class SampleCommand implements Callable<Integer> {
         int mapRows = Math.min(MIX_MAP_ROWS, seedList.length);
         MixingWeightRecorder mixing = dual && (json || mixMap != null) ? new MixingWeightRecorder(ck.denoiser(), mapRows, mapSteps) : null;
         ComputeMeter meter = new ComputeMeter();
-        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, canvasShape, classes, meter);
+        Generator g = SamplerAssembly.generator(mixing == null ? ck.denoiser() : mixing.denoiser(), sampling, canvasShape, classes, meter,
+                ck.denoiser());
         if (mixing != null && g.sigmas().length - 1 != sampling.steps()) {
             throw new IllegalStateException("a grid of " + sampling.steps() + " steps has " + g.sigmas().length + " levels");
         }

@@ -189,8 +189,8 @@ class ExperimentCommandTest {
         VariantResult single = result(a, "single");
         assertThat(single.stages()).isEmpty();
         // one model measured with its own sampling and with an override, both at the first point; the other point with its own
-        assertThat(single.evaluations()).extracting(VariantResult.Evaluation::measure).containsExactly(java.util.List.of(),
-                java.util.List.of("sampling.sigmaMax=20"), java.util.List.of());
+        assertThat(single.evaluations()).extracting(VariantResult.Evaluation::measure).containsExactly(null,
+                java.util.List.of("sampling.sigmaMax=20"), null);
         assertThat(single.evaluations().get(1).fd()).isNotEqualTo(single.evaluations().get(0).fd());
         assertThat(a.resolve("runs/cdm/stage1")).isDirectory();
         assertThat(run.err()).as("the same base stage trains once").contains("stage 0 is the same run as runs/cdm/stage0");

@@ -59,6 +59,8 @@ class SampleMixMapTest {
         }
         assertThat(((Number) means.get(0).get("sigma")).doubleValue()).isGreaterThan(((Number) means.get(2).get("sigma")).doubleValue());
         assertThat(without.get("mixingWeight")).as("the same means at another batch size, with or without a map").isEqualTo(means);
+        assertThat(with.get("samplingGflopPerImage")).as("the recorder's network is counted").isInstanceOf(Number.class)
+                .isEqualTo(without.get("samplingGflopPerImage"));
         assertThat(without.get("mixMap")).isNull();
         Map<String, Object> mix = (Map<String, Object>) with.get("mixMap");
         assertThat(mix.get("seeds")).isEqualTo(List.of(0, 1, 2, 3, 4, 5, 6, 7));

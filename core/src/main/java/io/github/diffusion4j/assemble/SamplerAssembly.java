@@ -96,6 +96,15 @@ public final class SamplerAssembly {
      * guidance (both branches) and after brick skipping (a skipped step costs its remaining bricks).
      */
     public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes, ComputeMeter meter) {
+        return generator(denoiser, s, sampleShape, classes, meter, denoiser);
+    }
+
+    /**
+     * {@link #generator(Denoiser, SamplingConfig, long[], int, ComputeMeter)} for a {@code denoiser} that wraps
+     * {@code costOf} (e.g. a recorder around a checkpoint's denoiser): the meter counts {@code costOf}'s network.
+     */
+    public static Generator generator(Denoiser denoiser, SamplingConfig s, long[] sampleShape, int classes, ComputeMeter meter,
+            Denoiser costOf) {
         Discretization grid = discretization(s);
         if (grid instanceof DiscreteSigmas d && s.steps() > d.schedule().steps()) {
             throw new ConfigException("sampling.steps (or --steps) is " + s.steps() + " but the discrete schedule has only "
@@ -104,7 +113,7 @@ public final class SamplerAssembly {
         double[] sigmas = grid.sigmas(s.steps());
         Denoiser d = skipping(denoiser, s, sigmas);
         if (meter != null) {
-            d = meter.around(d, costAt(d, sampleShape));
+            d = meter.around(d, costAt(costOf == denoiser ? d : skipping(costOf, s, sigmas), sampleShape));
         }
         return new Generator(guided(d, s.guidance()), sampler(s), sigmas, sampleShape).withClasses(classes);
     }

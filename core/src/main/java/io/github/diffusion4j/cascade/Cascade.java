@@ -70,8 +70,8 @@ public final class Cascade implements SampleSource {
     private final Map<Long, double[]> reuse;
 
     /**
-     * A cascade over {@code stages} with augmentation level {@code levels[k]} for stage k
-     * ({@code levels[0]} unused); {@code truncated} selects the variant.
+     * A cascade over {@code stages} with level {@code levels[k]} for stage k ({@code levels[0]} unused): an SR
+     * stage's augmentation level, a relay stage's truncation σ; {@code truncated} selects CDM's variant.
      *
      * @throws InputException when a level lies outside the range its stage was trained on, or a
      *         truncated level is not below the previous stage's largest σ
@@ -92,7 +92,8 @@ public final class Cascade implements SampleSource {
         this.truncated = truncated;
         this.reuse = reuse;
         if (stages.get(0).coupling() != null) {
-            throw new InputException("stage 0 of a cascade must be a base stage (coupling none), but it is a super-resolution stage");
+            throw new InputException("stage 0 of a cascade must be a base stage (coupling none), but it is a "
+                    + (stages.get(0).relay() ? "relay" : "super-resolution") + " stage");
         }
         for (int k = 1; k < stages.size(); k++) {
             StageCoupling coupling = stages.get(k).coupling();
@@ -122,6 +123,10 @@ public final class Cascade implements SampleSource {
             if (!(l >= range[0] && l <= range[1])) {
                 throw new InputException(String.format("augmentation level %s for stage %d is outside the range it was trained on, [%s, %s]"
                         + " (%s augmentation)", l, k, range[0], range[1], c.augmentation().type()));
+            }
+            if (truncated && l > 0 && stages.get(k - 1).relay()) {
+                throw new InputException("stage " + k + " follows a relay stage, whose grid is its own truncated one; truncated"
+                        + " augmentation cannot cut it (use non-truncated)");
             }
             if (truncated && l > 0) {
                 double top = stages.get(k - 1).generator().sigmas()[0];

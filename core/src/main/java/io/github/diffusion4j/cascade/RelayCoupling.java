@@ -6,8 +6,7 @@ import io.github.diffusion4j.nn.Resample;
 import io.github.diffusion4j.process.BlurSchedule;
 import io.github.diffusion4j.sample.RelaySampler;
 import io.github.diffusion4j.sample.Start;
-import io.github.diffusion4j.schedule.Discretization;
-import java.util.Arrays;
+import io.github.diffusion4j.schedule.TruncatedSigmas;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -64,14 +63,13 @@ public final class RelayCoupling implements StageCoupling {
         return RelaySampler.blur(sampling, config.sNoise(), config.sBlock());
     }
 
-    /** The stage's full grid {@code sigmas} with every level ≥ {@code truncation} dropped and the final 0 kept (generate.py). */
+    /** The stage's full grid {@code sigmas} (ending in 0) with every level ≥ {@code truncation} dropped and the final 0 kept (generate.py). */
     public double[] grid(double[] sigmas, double truncation) {
-        double[] out = Discretization.withFinalZero(Arrays.stream(sigmas).filter(s -> s > 0 && s < truncation).toArray());
-        if (out.length < 2) {
-            throw new io.github.diffusion4j.io.InputException("relay truncation σ " + truncation + " keeps no level of the stage's grid (its"
-                    + " smallest nonzero level is " + sigmas[sigmas.length - 2] + "); raise it or sample with more steps");
+        try {
+            return new TruncatedSigmas(steps -> sigmas, truncation).sigmas(sigmas.length - 1);
+        } catch (IllegalArgumentException e) {
+            throw new io.github.diffusion4j.io.InputException("relay " + e.getMessage() + "; raise it or sample with more steps");
         }
-        return out;
     }
 
     /** {@code z} [B, C, low, low] nearest-upsampled to {@code resolution}. */

@@ -77,7 +77,7 @@ public record ExperimentSpec(String name, String description, String base, List<
     public record CascadeSetting(List<Double> shares, List<List<Double>> levels, List<Boolean> truncated) {
         public CascadeSetting {
             shares = shares == null ? List.of() : List.copyOf(shares);
-            levels = levels == null ? List.of() : levels.stream().map(l -> l == null ? null : List.copyOf(l)).toList();
+            levels = levels == null ? List.of() : levels.stream().map(l -> l == null || l.contains(null) ? null : List.copyOf(l)).toList();
             truncated = truncated == null || truncated.isEmpty() ? List.of(false) : List.copyOf(truncated);
         }
 

@@ -4,6 +4,7 @@ import io.github.diffusion4j.assemble.NetworkAssembly;
 import io.github.diffusion4j.assemble.SamplerAssembly;
 import io.github.diffusion4j.config.ConfigException;
 import io.github.diffusion4j.config.ConfigLoader;
+import io.github.diffusion4j.config.CouplingConfig;
 import io.github.diffusion4j.config.ExperimentConfig;
 import io.github.diffusion4j.config.ExperimentConfig.EvaluationConfig;
 import io.github.diffusion4j.config.ExperimentConfig.StageConfig;
@@ -134,6 +135,7 @@ public record VariantPlan(String name, String description, String source, List<S
         if (new java.util.HashSet<>(setting.truncated()).size() != setting.truncated().size()) {
             throw new ConfigException(where + "key 'cascade.truncated' lists a mode twice: " + setting.truncated());
         }
+        checkLevels(spec, c, setting, where);
         double total = shares.isEmpty() ? n : shares.stream().mapToDouble(Double::doubleValue).sum();
         List<VariantPlan> stages = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -148,6 +150,58 @@ public record VariantPlan(String name, String description, String source, List<S
         return new VariantPlan(v.name(), v.description(), source, v.set(), whole, stages.stream().mapToLong(VariantPlan::parameters).sum(),
                 last.forwardGflop(), last.trainGflopPerImage(), stages.stream().mapToLong(VariantPlan::steps).sum(), last.images(), stages,
                 setting.levels(), setting.truncated(), List.of());
+    }
+
+    /**
+     * Refuses, before anything trains, level settings the chain would refuse after training: an SR level outside
+     * [0, its augmentation's max], a relay truncation σ outside (0, σ(1)] or keeping no level of its grid at a step count
+     * it is sampled with, and a truncated mode without an SR stage to truncate for (or right after a relay stage).
+     */
+    private static void checkLevels(ExperimentSpec spec, ExperimentConfig c, ExperimentSpec.CascadeSetting setting, String where) {
+        int n = c.stages().size();
+        List<List<Double>> settings = new ArrayList<>(setting.levels());
+        if (settings.isEmpty()) { // the defaults: 0 for SR, the relay's truncationSigma
+            List<Double> d = new ArrayList<>();
+            for (int k = 1; k < n; k++) {
+                d.add(c.stages().get(k).coupling() instanceof CouplingConfig.Relay r ? r.truncationSigma() : 0.0);
+            }
+            settings.add(d);
+        }
+        for (List<Double> levels : settings) {
+            for (int k = 1; k < n; k++) {
+                StageConfig st = c.stages().get(k);
+                double l = levels.get(k - 1);
+                if (st.coupling() instanceof CouplingConfig.SuperResolution sr) {
+                    if (l > sr.augmentation().maxLevel()) {
+                        throw new ConfigException(where + "level " + l + " for stage " + k + " is outside the range it trains on, [0, "
+                                + sr.augmentation().maxLevel() + "] (" + sr.augmentation().type() + " augmentation)");
+                    }
+                    if (setting.truncated().contains(true) && l > 0 && c.stages().get(k - 1).coupling() instanceof CouplingConfig.Relay) {
+                        throw new ConfigException(where + "'cascade.truncated' cannot cut the relay stage before stage " + k);
+                    }
+                } else if (st.coupling() instanceof CouplingConfig.Relay r
+                        && st.diffusion().process() instanceof io.github.diffusion4j.config.ProcessConfig.Blur b) {
+                    double top = new io.github.diffusion4j.schedule.TruncatedLogNormalSigma(st.diffusion().pMean(), st.diffusion().pStd(),
+                            b.probLength(), 0.0).sigmaMax();
+                    if (!(l > 0 && l <= top)) {
+                        throw new ConfigException(where + "relay truncation σ " + l + " for stage " + k + " is outside (0, " + top + "]");
+                    }
+                    List<Integer> stepCounts = k == n - 1 ? spec.evaluation().points().stream().map(ExperimentSpec.Point::steps).toList()
+                            : List.of(st.sampling().steps());
+                    for (int steps : stepCounts) {
+                        double[] grid = SamplerAssembly.discretization(st.sampling()).sigmas(steps);
+                        if (java.util.Arrays.stream(grid).noneMatch(x -> x > 0 && x < l)) {
+                            throw new ConfigException(where + "relay truncation σ " + l + " keeps no level of stage " + k + "'s " + steps
+                                    + "-step grid");
+                        }
+                    }
+                }
+            }
+        }
+        boolean sr = c.stages().stream().skip(1).anyMatch(st -> st.coupling() instanceof CouplingConfig.SuperResolution);
+        if (setting.truncated().contains(true) && !sr) {
+            throw new ConfigException(where + "'cascade.truncated' lists true but the cascade has no super-resolution stage to truncate for");
+        }
     }
 
     /** A one-stage run {@code c} on the budget ({@code share} of a gflops budget for a cascade's stage; null for a whole variant). */

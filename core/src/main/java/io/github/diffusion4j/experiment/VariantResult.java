@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param trainImagesPerSecond median over the run's logged windows (each logEvery steps)
  * @param machine              where the latest training or measurement ran (CPU, cores, vector and bf16 support)
- * @param stages               a cascade's stages, stage 0 first (empty for one model; then the cost fields are the last stage's,
- *                             parameters the sum)
+ * @param stages               a cascade's stages, stage 0 first (empty for one model); for a cascade the cost fields are the
+ *                             last stage's, parameters and steps the sums
  */
 public record VariantResult(String name, String description, List<String> overrides, long parameters, double forwardGflop,
         double trainGflopPerImage, long steps, int batch, long imagesSeen, double trainImagesPerSecond, List<CurvePoint> curve,

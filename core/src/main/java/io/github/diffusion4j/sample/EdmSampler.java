@@ -58,4 +58,11 @@ public record EdmSampler(boolean secondOrder, Churn churn) implements Sampler {
     public int evaluations(int steps) {
         return secondOrder ? 2 * steps - 1 : steps;
     }
+
+    /** Heun corrects every step whose next level is not 0, so a grid cut above 0 costs one evaluation more. */
+    @Override
+    public int evaluations(double[] sigmas) {
+        int steps = sigmas.length - 1;
+        return secondOrder && sigmas[steps] != 0 ? 2 * steps : evaluations(steps);
+    }
 }

@@ -19,4 +19,9 @@ public interface Sampler {
 
     /** Denoiser evaluations for {@code steps} steps (Karras et al. 2022, "NFE"). */
     int evaluations(int steps);
+
+    /** Denoiser evaluations on the grid {@code sigmas}, which may stop above 0 (a truncated cascade stage's). */
+    default int evaluations(double[] sigmas) {
+        return evaluations(sigmas.length - 1);
+    }
 }

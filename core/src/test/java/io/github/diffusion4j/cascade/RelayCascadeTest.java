@@ -149,7 +149,7 @@ class RelayCascadeTest {
     void aTruncationOutsideTheTrainedLevelsOrBelowTheGridIsRefused() {
         assertThatThrownBy(() -> cascade(2.0, 0.15)).isInstanceOf(InputException.class).hasMessageContaining("relay truncation σ 2.0")
                 .hasMessageContaining(String.valueOf(TRAINED.levels().sigmaMax()));
-        assertThatThrownBy(() -> cascade(0.001, 0.15)).isInstanceOf(InputException.class).hasMessageContaining("keeps no level");
+        assertThatThrownBy(() -> cascade(0.001, 0.15)).isInstanceOf(InputException.class).hasMessageContaining("lies below the truncation σ = 0.001");
         assertThatThrownBy(() -> cascade(0, 0.15)).isInstanceOf(InputException.class);
     }
 }

@@ -120,4 +120,36 @@ class ExperimentSpecTest {
         assertThatThrownBy(() -> VariantPlan.of(ExperimentSpec.load(f), dir)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("one evaluation protocol needs one dataset");
     }
+
+    /** A cascade's level settings are refused before any stage trains, naming the variant (issues 11, 12). */
+    @Test
+    void cascadeLevelsOutsideTheirRangesAreRefusedAtPlanTime() throws Exception {
+        Files.writeString(dir.resolve("chain.yaml"), """
+                name: chain
+                data: {dataset: "emoji", resolution: 16, channels: 3}
+                stages:
+                  - resolution: 4
+                    model: {type: unet, baseChannels: 8, channelMult: [1], numResBlocks: 1, attentionResolutions: []}
+                  - resolution: 8
+                    model: {type: unet, baseChannels: 8, channelMult: [1], numResBlocks: 1, attentionResolutions: []}
+                    coupling: {type: sr, augmentation: {type: gaussian, max: 0.5}}
+                  - resolution: 16
+                    model: {type: unet, baseChannels: 8, channelMult: [1], numResBlocks: 1, attentionResolutions: []}
+                    diffusion: {process: {type: blur, patch: 2}}
+                    coupling: {type: relay}
+                """);
+        String head = "name: e\nbudget: {gflops: 1}\nvariants: [{name: c, config: chain.yaml, cascade: ";
+        String tail = "}]\nevaluation: {samplers: [{sampler: heun, steps: [12]}]}\n";
+        assertThat(VariantPlan.of(ExperimentSpec.load(spec(head + "{levels: [[0.3, 0.9]]}" + tail)), dir).get(0).stages()).hasSize(3);
+        assertThatThrownBy(() -> VariantPlan.of(ExperimentSpec.load(spec(head + "{levels: [[0.8, 0.9]]}" + tail)), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("variant 'c'").hasMessageContaining("[0, 0.5]");
+        assertThatThrownBy(() -> VariantPlan.of(ExperimentSpec.load(spec(head + "{levels: [[0.3, 2.5]]}" + tail)), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("relay truncation σ 2.5");
+        assertThatThrownBy(() -> VariantPlan.of(ExperimentSpec.load(spec(head + "{levels: [[0.3, 0.001]]}" + tail)), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keeps no level");
+        assertThatThrownBy(() -> VariantPlan.of(ExperimentSpec.load(spec(head + "{levels: [[0.3]]}" + tail)), dir))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("one level >= 0 per stage after the base (2)");
+        org.assertj.core.api.Assertions.assertThatCode(() -> VariantPlan.of(ExperimentSpec.load(spec(head
+                + "{levels: [[0.3, 0.9]], truncated: [false, true]}" + tail)), dir)).as("the SR stage follows the base").doesNotThrowAnyException();
+    }
 }
