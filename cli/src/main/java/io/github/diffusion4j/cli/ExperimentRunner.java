@@ -378,25 +378,8 @@ final class ExperimentRunner {
      * whose evaluation a kill interrupted is evaluated here from its EMA file, as the trainer would have.
      */
     private VariantResult trainingResult(VariantPlan p, RunDirectory run) throws Exception {
-        Map<Long, Map<String, Object>> losses = new TreeMap<>();
-        Map<Long, Map<String, Object>> evals = new TreeMap<>();
-        if (Files.exists(run.stats())) {
-            for (String line : Files.readAllLines(run.stats(), StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                Map<String, Object> row;
-                try {
-                    row = Json.MAPPER.readValue(line, new TypeReference<Map<String, Object>>() {});
-                } catch (tools.jackson.core.JacksonException torn) {
-                    continue; // the last line of a run killed mid-write
-                }
-                if (!(row.get("step") instanceof Number s)) {
-                    continue;
-                }
-                (row.containsKey("fd") ? evals : losses).put(s.longValue(), row);
-            }
-        }
+        Map<Long, Map<String, Object>> losses = statsRows(run, false);
+        Map<Long, Map<String, Object>> evals = statsRows(run, true);
         double rate = median(losses.values());
         List<VariantResult.CurvePoint> curve = new ArrayList<>();
         if (spec.evaluation().duringTraining() > 0) {
@@ -425,7 +408,15 @@ final class ExperimentRunner {
 
     /** The median img/s of the logged training rows of {@code run} (a row repeated by a resumed run counts once). */
     private static double medianRate(RunDirectory run) throws IOException {
-        Map<Long, Map<String, Object>> losses = new TreeMap<>();
+        return median(statsRows(run, false).values());
+    }
+
+    /**
+     * The rows of {@code run}'s stats.jsonl by step: the checkpoint evaluations (rows with an FD) or the training rows; a row
+     * repeated by a resumed run counts once (the later one), and a torn last line (a run killed mid-write) is skipped.
+     */
+    private static Map<Long, Map<String, Object>> statsRows(RunDirectory run, boolean evaluations) throws IOException {
+        Map<Long, Map<String, Object>> rows = new TreeMap<>();
         if (Files.exists(run.stats())) {
             for (String line : Files.readAllLines(run.stats(), StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
@@ -437,12 +428,12 @@ final class ExperimentRunner {
                 } catch (tools.jackson.core.JacksonException torn) {
                     continue;
                 }
-                if (row.get("step") instanceof Number s && !row.containsKey("fd")) {
-                    losses.put(s.longValue(), row);
+                if (row.get("step") instanceof Number s && row.containsKey("fd") == evaluations) {
+                    rows.put(s.longValue(), row);
                 }
             }
         }
-        return median(losses.values());
+        return rows;
     }
 
     private static double median(java.util.Collection<Map<String, Object>> rows) {
