@@ -298,25 +298,36 @@ final class ExperimentRunner {
             gflop += nfe * p.stages().get(k).forwardGflop();
             lastNfe = nfe;
         }
+        Timed t = timed(cascade, n, tag + " sampling " + proto.n() + " images through " + n + " stages");
+        Map<String, Object> r = t.metrics();
+        return new VariantResult.Evaluation(point.sampler(), point.steps(), lastNfe, gflop, t.secondsPerImage(), proto.n(),
+                (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
+                r.get("labelAccuracy") instanceof Double a ? a : null, key, cascade.truncated(), null);
+    }
+
+    /** The protocol's metrics of a source's samples and its sampling time per image. */
+    private record Timed(Map<String, Object> metrics, double secondsPerImage) {}
+
+    /**
+     * The protocol's n samples of seeds 0..n−1 from {@code source} ({@code stages} sampler runs per batch), timed from the
+     * first to the last sampler step, through the feature network against the n reference images.
+     */
+    private Timed timed(io.github.diffusion4j.sample.SampleSource source, int stages, String title) throws Exception {
+        ExperimentSpec.Protocol proto = spec.evaluation();
         long[] seeds = LongStream.range(0, proto.n()).toArray();
         Measured real = reference();
         long[] lastStep = new long[1];
         Measured m;
         long t0;
-        try (PointerScope scope = new PointerScope();
-                Work work = Work.start(tag + " sampling " + proto.n() + " images through " + n + " stages", proto.n(), "steps")) {
-            var counting = work.samplerSteps(Work.batches(proto.n(), proto.batch()) * n);
+        try (PointerScope scope = new PointerScope(); Work work = Work.start(title, proto.n(), "steps")) {
+            var counting = work.samplerSteps(Work.batches(proto.n(), proto.batch()) * stages);
             t0 = System.nanoTime();
-            m = Evaluator.ofSamples(featureNetwork(), cascade, seeds, proto.batch(), referenceData().classNames(), (step, steps, s, sn, x, d) -> {
+            m = Evaluator.ofSamples(featureNetwork(), source, seeds, proto.batch(), referenceData().classNames(), (step, steps, s, sn, x, d) -> {
                 counting.onStep(step, steps, s, sn, x, d);
                 lastStep[0] = System.nanoTime();
             });
         }
-        double seconds = (lastStep[0] - t0) / 1e9;
-        Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
-        return new VariantResult.Evaluation(point.sampler(), point.steps(), lastNfe, gflop, seconds / proto.n(), proto.n(),
-                (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
-                r.get("labelAccuracy") instanceof Double a ? a : null, key, cascade.truncated(), null);
+        return new Timed(Evaluator.compare(real, m, METRICS, null), (lastStep[0] - t0) / 1e9 / proto.n());
     }
 
     /** This machine in a few words: CPU model, cores, widest vector extension, native bf16 or not (from /proc/cpuinfo). */
@@ -488,24 +499,10 @@ final class ExperimentRunner {
         var meter = new io.github.diffusion4j.denoise.ComputeMeter();
         var gen = SamplerAssembly.generator(ck.denoiser(), sampling, SamplerAssembly.sampleShape(cfg.data()), cfg.model().classes(), meter);
         int nfe = SamplerAssembly.sampler(sampling).evaluations(point.steps()) * (proto.guidance() == 1.0 ? 1 : 2);
-        long[] seeds = LongStream.range(0, proto.n()).toArray();
-        Measured real = reference();
-        long[] lastStep = new long[1];
-        Measured m;
-        long t0;
-        try (PointerScope scope = new PointerScope();
-                Work work = Work.start(tag + " sampling " + proto.n() + " images", proto.n(), "steps")) {
-            var counting = work.samplerSteps(Work.batches(proto.n(), proto.batch()));
-            t0 = System.nanoTime();
-            m = Evaluator.ofSamples(featureNetwork(), gen, seeds, proto.batch(), referenceData().classNames(), (step, steps, s, sn, x, d) -> {
-                counting.onStep(step, steps, s, sn, x, d);
-                lastStep[0] = System.nanoTime();
-            });
-        }
-        double seconds = (lastStep[0] - t0) / 1e9;
-        Map<String, Object> r = Evaluator.compare(real, m, METRICS, null);
+        Timed t = timed(gen, 1, tag + " sampling " + proto.n() + " images");
+        Map<String, Object> r = t.metrics();
         // NFE × the mean cost of an evaluation as spent (a skipped brick costs nothing), per image
-        return new VariantResult.Evaluation(point.sampler(), point.steps(), nfe, nfe * meter.perEvaluation() / 1e9, seconds / proto.n(), proto.n(),
+        return new VariantResult.Evaluation(point.sampler(), point.steps(), nfe, nfe * meter.perEvaluation() / 1e9, t.secondsPerImage(), proto.n(),
                 (double) r.get("fd"), (double) r.get("kid"), (double) r.get("precision"), (double) r.get("recall"),
                 r.get("labelAccuracy") instanceof Double a ? a : null, null, null, measure);
     }
