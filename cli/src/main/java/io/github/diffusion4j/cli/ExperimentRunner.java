@@ -121,6 +121,12 @@ final class ExperimentRunner {
             runCascade(tag, p, before);
             return;
         }
+        if (before != null && !Files.exists(runDir(p)) && measured(p, before)) {
+            eta.trained(p, p.steps());
+            System.err.printf("%s measured already (%s) and its run directory is absent (a fresh clone): not retrained%n", tag,
+                    out.relativize(variantFile(p, ".json")));
+            return;
+        }
         RunDirectory run = openRun(p);
         boolean trainedNow = train(tag, p, run, before == null ? Double.NaN : before.trainImagesPerSecond(), Map.of());
         VariantResult result = trainingResult(p, run);
@@ -129,12 +135,10 @@ final class ExperimentRunner {
         }
         save(p, result);
         Checkpoint ck = null;
-        List<List<String>> settings = p.measure().isEmpty() ? java.util.Collections.singletonList(null) : p.measure();
         List<Point> points = spec.evaluation().points();
         for (int i = 0; i < points.size(); i++) {
             Point point = points.get(i);
-            for (List<String> given : i == 0 ? settings : settings.subList(0, 1)) { // every setting at the first point
-                List<String> measure = given == null || given.isEmpty() ? null : given; // [] is the variant's own sampling
+            for (List<String> measure : settings(p, i)) {
                 if (result.at(point, null, null, measure).isPresent()) {
                     continue; // counted for the ETA from the stored result
                 }
@@ -153,6 +157,29 @@ final class ExperimentRunner {
         if (spec.evaluation().montage() > 0 && !Files.exists(strip)) {
             writeStrip(ck != null ? ck : Checkpoint.load(run.path()), p, strip);
         }
+    }
+
+    /** Whether {@code r} holds {@code p}'s whole budget and every protocol point and setting it is measured at, and its strip. */
+    private boolean measured(VariantPlan p, VariantResult r) {
+        if (r.steps() != p.steps() || r.imagesSeen() != p.images()
+                || spec.evaluation().montage() > 0 && !Files.exists(variantFile(p, "-samples.png"))) {
+            return false;
+        }
+        List<Point> points = spec.evaluation().points();
+        for (int i = 0; i < points.size(); i++) {
+            for (List<String> measure : settings(p, i)) {
+                if (r.at(points.get(i), null, null, measure).isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The sampling overrides {@code p} is measured with at protocol point {@code i}: every setting at the first, the first at the others (null: its own sampling). */
+    private static List<List<String>> settings(VariantPlan p, int i) {
+        List<List<String>> all = p.measure().isEmpty() ? java.util.Collections.singletonList(null) : p.measure();
+        return (i == 0 ? all : all.subList(0, 1)).stream().map(m -> m == null || m.isEmpty() ? null : m).toList();
     }
 
     /**

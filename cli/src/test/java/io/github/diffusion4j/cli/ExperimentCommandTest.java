@@ -82,6 +82,18 @@ class ExperimentCommandTest {
         assertThat(Files.getLastModifiedTime(state)).isEqualTo(before);
         assertThat(numbers(result(a, "c8"))).isEqualTo(numbers(c8));
 
+        // a fresh clone has the committed results but not runs/: nothing is retrained or measured again
+        try (Stream<Path> all = Files.walk(a.resolve("runs"))) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Cli.Result clone = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(clone.code()).as(clone.err()).isZero();
+        assertThat(clone.err()).contains("[1/2 c8] measured already").doesNotContain("training", "evaluating");
+        assertThat(a.resolve("runs/c8")).doesNotExist();
+        assertThat(numbers(result(a, "c8"))).isEqualTo(numbers(c8));
+
         // the report is rebuilt from disk alone
         Files.delete(a.resolve("results.md"));
         Cli.Result report = Cli.run("experiment", "report", a.toString());
