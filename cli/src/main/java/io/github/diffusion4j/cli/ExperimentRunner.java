@@ -176,6 +176,37 @@ final class ExperimentRunner {
         return true;
     }
 
+    /** As {@link #measured} for a cascade: every stage's budget, every point, mode and level setting (any levels where the spec sets none). */
+    private boolean measuredCascade(VariantPlan p, VariantResult r) {
+        if (r.steps() != p.steps() || r.stages().size() != p.stages().size()
+                || spec.evaluation().montage() > 0 && !Files.exists(variantFile(p, "-samples.png"))) {
+            return false;
+        }
+        for (int k = 0; k < p.stages().size(); k++) {
+            if (r.stages().get(k).imagesSeen() != p.stages().get(k).images()) {
+                return false;
+            }
+        }
+        List<Point> points = spec.evaluation().points();
+        for (int i = 0; i < points.size(); i++) {
+            Point point = points.get(i);
+            for (boolean truncated : i == 0 ? p.truncated() : p.truncated().subList(0, 1)) {
+                if (p.levels().isEmpty()) {
+                    if (r.evaluations().stream().noneMatch(e -> e.point().equals(point) && Boolean.valueOf(truncated).equals(e.truncated()))) {
+                        return false;
+                    }
+                    continue;
+                }
+                for (List<Double> levels : i == 0 ? p.levels() : p.levels().subList(0, 1)) {
+                    if (r.at(point, levels, truncated, null).isEmpty()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
     /** The sampling overrides {@code p} is measured with at protocol point {@code i}: every setting at the first, the first at the others (null: its own sampling). */
     private static List<List<String>> settings(VariantPlan p, int i) {
         List<List<String>> all = p.measure().isEmpty() ? java.util.Collections.singletonList(null) : p.measure();
@@ -218,6 +249,12 @@ final class ExperimentRunner {
      * mode (non-truncated settings reuse the earlier stages' samples), at the others the first setting in the first mode.
      */
     private void runCascade(String tag, VariantPlan p, VariantResult before) throws Exception {
+        if (before != null && p.stages().stream().noneMatch(s -> Files.exists(runDir(s))) && measuredCascade(p, before)) {
+            p.stages().forEach(s -> eta.trained(s, s.steps()));
+            System.err.printf("%s measured already (%s) and its stages' run directories are absent (a fresh clone): not retrained%n",
+                    tag, out.relativize(variantFile(p, ".json")));
+            return;
+        }
         boolean trainedNow = false;
         List<Path> dirs = new ArrayList<>();
         List<VariantResult.Stage> stages = new ArrayList<>();

@@ -83,11 +83,7 @@ class ExperimentCommandTest {
         assertThat(numbers(result(a, "c8"))).isEqualTo(numbers(c8));
 
         // a fresh clone has the committed results but not runs/: nothing is retrained or measured again
-        try (Stream<Path> all = Files.walk(a.resolve("runs"))) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        deleteTree(a.resolve("runs"));
         Cli.Result clone = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
         assertThat(clone.code()).as(clone.err()).isZero();
         assertThat(clone.err()).contains("[1/2 c8] measured already").doesNotContain("training", "evaluating");
@@ -216,5 +212,20 @@ class ExperimentCommandTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err()).doesNotContain("training", "evaluating");
         assertThat(numbers(result(a, "cdm"))).isEqualTo(numbers(cdm));
+
+        // a fresh clone (results, no runs/): no stage is retrained, no chain measured again
+        deleteTree(a.resolve("runs"));
+        Cli.Result clone = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
+        assertThat(clone.code()).as(clone.err()).isZero();
+        assertThat(clone.err()).contains("[2/3 cdm] measured already", "[3/3 relay] measured already").doesNotContain("training", "evaluating");
+        assertThat(numbers(result(a, "relay"))).isEqualTo(numbers(relay));
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
