@@ -104,11 +104,26 @@ final class ExperimentRunner {
         }
         Path stored = variantFile(p, ".yml");
         String yaml = ConfigLoader.toYaml(p.config());
-        if (Files.exists(stored) && !Files.readString(stored, StandardCharsets.UTF_8).equals(yaml)) {
+        if (Files.exists(stored) && !sameConfig(Files.readString(stored, StandardCharsets.UTF_8), yaml)) {
             throw new ConfigException("variant '" + p.name() + "' changed since it was trained (" + stored + " differs from the spec's"
                     + " resolved config); give it a new name, or delete " + variantFile(p, ".*") + " and " + runDir(p) + " to retrain it");
         }
         writeIfChanged(stored, yaml);
+    }
+
+    /**
+     * Whether a stored resolved config means {@code yaml}: equal text, or equal once re-read with today's defaults (a config
+     * key added since it was written, at its default, changes nothing that was trained).
+     */
+    private static boolean sameConfig(String stored, String yaml) {
+        if (stored.equals(yaml)) {
+            return true;
+        }
+        try {
+            return ConfigLoader.toYaml(ConfigLoader.parse(stored)).equals(yaml);
+        } catch (ConfigException e) {
+            return false;
+        }
     }
 
     private void runVariant(int index, VariantPlan p) throws Exception {

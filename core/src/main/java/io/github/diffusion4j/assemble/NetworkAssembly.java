@@ -35,7 +35,7 @@ public final class NetworkAssembly {
                     DiMRConfig.Block.valueOf(b.block().toUpperCase(java.util.Locale.ROOT)), b.downsample(), b.patch(), b.width(),
                     b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
             DiMRConfig c = new DiMRConfig(stage.resolution(), channels, out, branches, m.classes(), m.cascadeWidth(), m.sharedTime(),
-                    DiMRConfig.BlockNorm.of(m.blockNorm()));
+                    io.github.diffusion4j.net.BlockNorm.of(m.blockNorm()));
             try {
                 c.validate();
             } catch (IllegalArgumentException e) {
@@ -50,7 +50,7 @@ public final class NetworkAssembly {
             List<Lego.Brick> bricks = m.bricks().stream()
                     .map(b -> new Lego.Brick(b.size(), b.patch(), b.depth(), b.width(), b.heads())).toList();
             return new Lego(validated(new Lego.Shape(stage.resolution(), channels, heads.get(0).channels(), bricks, m.mlpRatio(),
-                    m.dropout(), m.classes())), m.seed());
+                    m.dropout(), m.classes(), io.github.diffusion4j.net.BlockNorm.of(m.blockNorm()))), m.seed());
         }
         if (heads.size() != 1 || heads.get(0).downsample() != 1) {
             throw new IllegalStateException("a " + stage.model().type() + " backbone has one full-resolution head; the parametrisation reads " + heads);
@@ -65,7 +65,7 @@ public final class NetworkAssembly {
         }
         if (stage.model() instanceof ModelConfig.Dit m) {
             return new DiT(validated(new DiT.Shape(stage.resolution(), channels, out, m.patch(), m.width(), m.depth(), m.heads(),
-                    m.mlpRatio(), m.dropout(), m.classes())), m.seed());
+                    m.mlpRatio(), m.dropout(), m.classes(), io.github.diffusion4j.net.BlockNorm.of(m.blockNorm()))), m.seed());
         }
         throw new IllegalStateException("no network for model type '" + stage.model().type() + "'");
     }

@@ -109,9 +109,10 @@ final class ConfigValidator {
         } else if (st.model() instanceof ModelConfig.Dit m) {
             nonNegative(p + "model.classes", m.classes());
             atMost(p + "model.classes", m.classes(), MAX_CLASSES);
+            choice(p + "model.blockNorm", m.blockNorm(), List.of("adaln", "td"));
             try {
                 new io.github.diffusion4j.net.DiT.Shape(st.resolution(), channels, channels, m.patch(), m.width(), m.depth(),
-                        m.heads(), m.mlpRatio(), m.dropout(), m.classes()).validate();
+                        m.heads(), m.mlpRatio(), m.dropout(), m.classes(), io.github.diffusion4j.net.BlockNorm.of(m.blockNorm())).validate();
             } catch (IllegalArgumentException e) {
                 throw modelError(e, p, resolutionKey);
             }
@@ -121,10 +122,11 @@ final class ConfigValidator {
             if (m.bricks() == null || m.bricks().isEmpty() || m.bricks().contains(null)) {
                 throw new ConfigException("config key '" + p + "model.bricks' must list at least one brick {size, patch, depth, width, heads}");
             }
+            choice(p + "model.blockNorm", m.blockNorm(), List.of("adaln", "td"));
             try {
                 new io.github.diffusion4j.net.Lego.Shape(st.resolution(), channels, channels, m.bricks().stream()
                         .map(b -> new io.github.diffusion4j.net.Lego.Brick(b.size(), b.patch(), b.depth(), b.width(), b.heads()))
-                        .toList(), m.mlpRatio(), m.dropout(), m.classes()).validate();
+                        .toList(), m.mlpRatio(), m.dropout(), m.classes(), io.github.diffusion4j.net.BlockNorm.of(m.blockNorm())).validate();
             } catch (IllegalArgumentException e) {
                 throw modelError(e, p, resolutionKey);
             }
@@ -276,7 +278,7 @@ final class ConfigValidator {
                 b.patch(), b.width(), b.hidden(), b.depth(), b.heads(), b.kernel())).toList();
         try {
             new io.github.diffusion4j.net.DiMRConfig(st.resolution(), channels, channels, branches, m.classes(), m.cascadeWidth(),
-                    m.sharedTime(), io.github.diffusion4j.net.DiMRConfig.BlockNorm.of(m.blockNorm())).validate();
+                    m.sharedTime(), io.github.diffusion4j.net.BlockNorm.of(m.blockNorm())).validate();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + p + "model.branches': " + e.getMessage());
         }

@@ -83,22 +83,24 @@ public sealed interface ModelConfig extends Typed permits ModelConfig.UNet, Mode
     }
 
     /**
-     * The Diffusion Transformer with adaLN-Zero (Peebles &amp; Xie 2023): patch size {@code patch},
-     * token width {@code width}, {@code depth} blocks of {@code heads} heads, MLP {@code mlpRatio}·width,
-     * dropout in the MLPs.
+     * The Diffusion Transformer (Peebles &amp; Xie 2023): patch size {@code patch}, token width {@code width},
+     * {@code depth} blocks of {@code heads} heads, MLP {@code mlpRatio}·width, dropout in the MLPs;
+     * {@code blockNorm} {@code adaln} (DiT's adaLN-Zero) or {@code td} (DiMR's TD-LayerNorm, class as a token).
      */
-    record Dit(int patch, int width, int depth, int heads, double mlpRatio, double dropout, int classes, long seed)
+    record Dit(int patch, int width, int depth, int heads, double mlpRatio, double dropout, int classes, String blockNorm, long seed)
             implements ModelConfig {
-        public static final Dit DEFAULT = new Dit(2, 64, 4, 4, 4.0, 0.0, 0, 0);
+        public static final Dit DEFAULT = new Dit(2, 64, 4, 4, 4.0, 0.0, 0, "adaln", 0);
     }
 
     /**
      * A LEGO brick stack (Zheng et al. 2024, Sec. 3): bricks in order, each seeing {@code size}×{@code size}
      * regions cut into {@code patch}×{@code patch} tokens, {@code depth} DiT blocks of width
-     * {@code width} and {@code heads} heads. The shared conditioning has the first brick's width.
+     * {@code width} and {@code heads} heads. The shared conditioning has the first brick's width;
+     * {@code blockNorm} {@code adaln} (the official adaLN-Zero) or {@code td} (DiMR's TD-LayerNorm, class as a token).
      */
-    record Lego(List<Brick> bricks, double mlpRatio, double dropout, int classes, long seed) implements ModelConfig {
-        public static final Lego DEFAULT = new Lego(List.of(new Brick(4, 2, 1, 64, 4), new Brick(16, 2, 2, 64, 4)), 4.0, 0.0, 0, 0);
+    record Lego(List<Brick> bricks, double mlpRatio, double dropout, int classes, String blockNorm, long seed) implements ModelConfig {
+        public static final Lego DEFAULT = new Lego(List.of(new Brick(4, 2, 1, 64, 4), new Brick(16, 2, 2, 64, 4)), 4.0, 0.0, 0,
+                "adaln", 0);
 
         public Lego {
             bricks = Lists.copyOf(bricks);

@@ -13,6 +13,7 @@ import io.github.diffusion4j.nn.DepthwiseConv2d;
 import io.github.diffusion4j.nn.Linear;
 import io.github.diffusion4j.nn.Resample;
 import io.github.diffusion4j.nn.TimeDependentLayerNorm;
+import io.github.diffusion4j.nn.TimeDependentParameter;
 import io.github.diffusion4j.nn.TimeDependentRmsNorm;
 import io.github.diffusion4j.nn.WeightInit;
 import io.github.diffusion4j.schedule.DiscreteVpSchedule;
@@ -41,8 +42,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * W₂(GELU(W₀n) ⊙ W₁n)), with the class as an extra token, or ConvNeXt blocks (depthwise k×k
  * convolution; the same gated MLP); the output layer is TD-LayerNorm → 3×3 convolution, a prediction
  * at 1/downsample of the resolution: one head per branch ({@link #spec}). Time enters only through
- * the time-dependent norms, at τ = 2n/T − 1 with n = 1 + the DDPM step of σ ({@link #tau}), the
- * official map of timestep n ∈ 1..1000 (its "log_snr"/4); the ablations of {@link DiMRConfig.BlockNorm}
+ * the time-dependent norms, at τ = 2n/T − 1 with n = 1 + the DDPM step of σ ({@link TimeDependentParameter#tau(double)}), the
+ * official map of timestep n ∈ 1..1000 (its "log_snr"/4); the ablations of {@link BlockNorm}
  * give the Transformer blocks adaLN-Zero or a time token instead. Deviations from the official code: the
  * cascade's taps may be projected before concatenation ({@code cascadeWidth}); the pixel shuffle
  * uses PyTorch's channel order (a fixed permutation of the learned projection's outputs); the DDPM
@@ -51,7 +52,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * sample does not depend on its batch.
  */
 public final class DiMR extends StoredNetwork {
-    /** The discrete schedule whose step of σ defines τ. */
+    /** The discrete schedule of the step n that the time token and t_embedder embed (τ is TimeDependentParameter's). */
     private static final DiscreteVpSchedule TIME = DiscreteVpSchedule.ddpm();
 
     private final DiMRConfig config;
@@ -76,14 +77,6 @@ public final class DiMR extends StoredNetwork {
         this.flops = f;
     }
 
-    /**
-     * τ of the time-dependent parameters for EDM noise level σ: 2n/T − 1 with n = 1 + t(σ), t the
-     * (fractional, clamped) step of σ under DDPM's linear β over T = 1000 steps; τ ∈ [−0.998, 1].
-     */
-    public static double tau(double sigma) {
-        return 2 * (TIME.t(sigma) + 1) / TIME.steps() - 1;
-    }
-
     /** The validated configuration. */
     public DiMRConfig config() {
         return config;
@@ -101,11 +94,7 @@ public final class DiMR extends StoredNetwork {
             throw new IllegalArgumentException("DiMR: " + sigma.length + " noise levels for a batch of " + xIn.size(0));
         }
         ScalarType dt = Tensors.scalarType(xIn);
-        double[] t = new double[sigma.length];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = tau(sigma[i]);
-        }
-        Tensor tau = Tensors.fromDoubles(t, t.length).to(dt);
+        Tensor tau = TimeDependentParameter.tau(sigma, dt);
         Tensor rows = config.classes() > 0 ? Tensors.fromLongs((cond == null ? Conditioning.NONE : cond).classRows(sigma.length, config.classes(), "DiMR")) : null;
         if (config.classes() == 0) {
             (cond == null ? Conditioning.NONE : cond).classRows(sigma.length, config.classes(), "DiMR"); // refuses real labels for an unconditional model
@@ -178,8 +167,8 @@ public final class DiMR extends StoredNetwork {
         Tensor apply(Tensor x, Time t);
     }
 
-    /** TD-RMSNorm for {@link DiMRConfig.BlockNorm#TD}; else LayerNorm, with affine for TOKEN, without for ADALN (DiT's eps 1e-6). */
-    private Norm norm(String name, int dim, DiMRConfig.BlockNorm kind) {
+    /** TD-RMSNorm for {@link BlockNorm#TD}; else LayerNorm, with affine for TOKEN, without for ADALN (DiT's eps 1e-6). */
+    private Norm norm(String name, int dim, BlockNorm kind) {
         return switch (kind) {
             case TD -> {
                 TimeDependentRmsNorm td = new TimeDependentRmsNorm(store, name, dim, 1e-8, false, config.sharedTime());
@@ -201,7 +190,7 @@ public final class DiMR extends StoredNetwork {
         final Norm mlpNorm;
         final Linear w0, w1, w2;
 
-        Block(String name, int dim, int hidden, DiMRConfig.BlockNorm kind) {
+        Block(String name, int dim, int hidden, BlockNorm kind) {
             mlpNorm = norm(name + ".block2.norm", dim, kind);
             w0 = new Linear(store, name + ".block2.w0", dim, hidden, true, WeightInit.SMALL_NORMAL);
             w1 = new Linear(store, name + ".block2.w1", dim, hidden, true, WeightInit.SMALL_NORMAL);
@@ -242,7 +231,7 @@ public final class DiMR extends StoredNetwork {
             norm = norm(name + ".block1.norm", dim, config.blockNorm());
             qkv = new Linear(store, name + ".block1.query_key_value", dim, 3 * dim, false, WeightInit.SMALL_NORMAL);
             dense = new Linear(store, name + ".block1.dense", dim, dim, true, WeightInit.SMALL_NORMAL);
-            adaLN = config.blockNorm() == DiMRConfig.BlockNorm.ADALN
+            adaLN = config.blockNorm() == BlockNorm.ADALN
                     ? new Linear(store, name + ".adaLN_modulation", dim, 6 * dim, true, WeightInit.ZERO)
                     : null;
         }
@@ -283,7 +272,7 @@ public final class DiMR extends StoredNetwork {
         final int side;
 
         ConvNeXtBlock(String name, int dim, int hidden, int kernel, int side) {
-            super(name, dim, hidden, DiMRConfig.BlockNorm.TD);
+            super(name, dim, hidden, BlockNorm.TD);
             this.dim = dim;
             this.side = side;
             conv = new DepthwiseConv2d(store, name + ".block1.conv", dim, kernel);
@@ -338,11 +327,11 @@ public final class DiMR extends StoredNetwork {
             classTable = transformer && config.classes() > 0
                     ? store.parameter(name + ".class_embeds.weight", new ParameterStore.Init.Normal(0.02), null, config.classes() + 1L, d)
                     : null;
-            timeToken = transformer && config.blockNorm() == DiMRConfig.BlockNorm.TOKEN ? io.github.diffusion4j.nn.NoiseEmbedding.positional(d) : null;
+            timeToken = transformer && config.blockNorm() == BlockNorm.TOKEN ? io.github.diffusion4j.nn.NoiseEmbedding.positional(d) : null;
             extraTokens = (classTable != null ? 1 : 0) + (timeToken != null ? 1 : 0);
             long tokens = (long) side * side + extraTokens;
             double f = inputConv.flops(1, config.inChannels(), side * p, side * p);
-            if (transformer && config.blockNorm() == DiMRConfig.BlockNorm.ADALN) { // DiT's t_embedder: 256 frequencies → Linear → SiLU → Linear
+            if (transformer && config.blockNorm() == BlockNorm.ADALN) { // DiT's t_embedder: 256 frequencies → Linear → SiLU → Linear
                 tMlp0 = new Linear(store, name + ".t_embedder.mlp.0", DiTEmbedding.FREQUENCIES, d, true, WeightInit.SMALL_NORMAL);
                 tMlp2 = new Linear(store, name + ".t_embedder.mlp.2", d, d, true, WeightInit.SMALL_NORMAL);
                 f += tMlp0.flops(1, DiTEmbedding.FREQUENCIES) + tMlp2.flops(1, d);

@@ -16,24 +16,6 @@ import java.util.List;
 public record DiMRConfig(int resolution, int inChannels, int outChannels, List<Branch> branches, int classes, int cascadeWidth,
         boolean sharedTime, BlockNorm blockNorm) {
 
-    /** How time enters the Transformer blocks (Liu et al. 2024, Sec. 3.3 and Table 4). */
-    public enum BlockNorm {
-        /** TD-RMSNorm, the paper's. */
-        TD,
-        /**
-         * DiT's adaLN-Zero (Peebles and Xie 2023, Sec. 3.2): LayerNorm without affine, shift/scale/gate from
-         * a per-block zero-initialised linear map of SiLU(t_embedder(n)).
-         */
-        ADALN,
-        /** Plain LayerNorm and the time as an extra token (U-ViT's sinusoidal embedding of the step n, Bao et al. 2023). */
-        TOKEN;
-
-        /** The config spelling: {@code td | adaln | token}. */
-        public static BlockNorm of(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
-        }
-    }
-
     /** The two block types of DiMR. */
     public enum Block { TRANSFORMER, CONVNEXT }
 

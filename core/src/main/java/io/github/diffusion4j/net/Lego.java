@@ -6,10 +6,12 @@ import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.denoise.HeadSpec;
 import io.github.diffusion4j.denoise.NoiseLevel;
 import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.nn.ClassEmbedding;
 import io.github.diffusion4j.nn.DiTBlock;
 import io.github.diffusion4j.nn.DiTFinalLayer;
 import io.github.diffusion4j.nn.PatchEmbed;
 import io.github.diffusion4j.nn.SinCosPositionEmbedding;
+import io.github.diffusion4j.nn.TimeDependentParameter;
 import io.github.diffusion4j.nn.Unpatchify;
 import io.github.diffusion4j.nn.WeightInit;
 import java.util.ArrayList;
@@ -34,7 +36,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * the adaLN final layer and unpatchify; the regions are stitched back into a full image. All bricks
  * share the conditioning c = noise embedding + class embedding (null row for guidance), whose width is
  * the first brick's; a brick of another width reads c through its own modulations (the official code
- * requires equal widths).
+ * requires equal widths). With {@code blockNorm} {@link BlockNorm#TD} (the option of the LEGO issue: DiMR's
+ * TD-LN, Liu et al. 2024, Sec. 3.3) every block and final layer takes the time only through TD-LayerNorms at
+ * τ, and each brick reads the class as an extra token of every region (its own class table, at its width); no
+ * shared embedding, no modulations.
  *
  * <p>Every brick's output is a head (one full-resolution image each, for deep supervision); under an
  * {@link Exit} the bricks after it are <em>not evaluated</em> and only the evaluated heads are returned.
@@ -43,7 +48,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <p>Parameters: {@code t_embedder.mlp.0}, {@code t_embedder.mlp.2}, {@code y_embedder.embedding_table},
  * then per brick {@code bricks.k.x_embedder.proj}, {@code bricks.k.blocks.i.*} and
  * {@code bricks.k.final_layer.*} (the official {@code model.model.k.*} without the
- * {@code nn.Sequential} index of the modulations).
+ * {@code nn.Sequential} index of the modulations); the TD-LN form has {@code bricks.k.y_embedder.embedding_table}
+ * and the blocks' and final layers' TD-LayerNorms instead of the shared embedding and the modulations.
  */
 public final class Lego extends StoredNetwork {
     /** One brick: region size r, patch p, depth, width, heads. */
@@ -59,11 +65,17 @@ public final class Lego extends StoredNetwork {
      * @param mlpRatio    MLP hidden width / width of every DiT block
      * @param dropout     dropout in the MLPs, in [0, 1)
      * @param numClasses  classes (0 = unconditional)
+     * @param blockNorm   how time enters the bricks' blocks: {@link BlockNorm#ADALN} (the official adaLN-Zero) or {@link BlockNorm#TD}
      */
     public record Shape(int resolution, int inChannels, int outChannels, List<Brick> bricks, double mlpRatio, double dropout,
-            int numClasses) {
+            int numClasses, BlockNorm blockNorm) {
         public Shape {
             bricks = List.copyOf(bricks);
+        }
+
+        /** An adaLN-Zero stack. */
+        public Shape(int resolution, int inChannels, int outChannels, List<Brick> bricks, double mlpRatio, double dropout, int numClasses) {
+            this(resolution, inChannels, outChannels, bricks, mlpRatio, dropout, numClasses, BlockNorm.ADALN);
         }
 
         /** This shape, or an {@link IllegalArgumentException} "field: problem" ({@code bricks[k].size: …}). */
@@ -89,6 +101,7 @@ public final class Lego extends StoredNetwork {
             }
             DiT.Shape.check(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), got " + dropout);
             DiT.Shape.check(numClasses >= 0, "numClasses", "must be >= 0, got " + numClasses);
+            DiT.Shape.check(blockNorm == BlockNorm.ADALN || blockNorm == BlockNorm.TD, "blockNorm", "must be adaln or td, got " + blockNorm);
             return this;
         }
     }
@@ -103,7 +116,7 @@ public final class Lego extends StoredNetwork {
         this.shape = shape.validate();
         try {
             int cond = shape.bricks().get(0).width();
-            embedding = new DiTEmbedding(store, "LEGO stack", cond, shape.numClasses());
+            embedding = shape.blockNorm() == BlockNorm.TD ? null : new DiTEmbedding(store, "LEGO stack", cond, shape.numClasses());
             for (int k = 0; k < shape.bricks().size(); k++) {
                 int in = (k == 0 ? 0 : shape.outChannels()) + shape.inChannels() + 2;
                 bricks.add(new BrickLayers(k, shape.bricks().get(k), in, cond));
@@ -119,6 +132,7 @@ public final class Lego extends StoredNetwork {
         final Brick brick;
         final int inChannels;
         final PatchEmbed xEmbedder;
+        final ClassEmbedding classToken;
         final List<DiTBlock> blocks = new ArrayList<>();
         final DiTFinalLayer finalLayer;
         final Unpatchify unpatchify;
@@ -131,16 +145,24 @@ public final class Lego extends StoredNetwork {
             String name = "bricks." + k;
             this.grid = b.size() / b.patch();
             this.xEmbedder = new PatchEmbed(store, name + ".x_embedder", inChannels, b.width(), b.patch(), WeightInit.XAVIER_UNIFORM);
+            boolean td = shape.blockNorm() == BlockNorm.TD;
+            this.classToken = td && shape.numClasses() > 0
+                    ? new ClassEmbedding(store, name + ".y_embedder.embedding_table", shape.numClasses(), b.width(), 0.02) : null;
             for (int i = 0; i < b.depth(); i++) {
-                blocks.add(new DiTBlock(store, name + ".blocks." + i, b.width(), b.heads(), shape.mlpRatio(), cond));
+                blocks.add(td ? DiTBlock.timeDependent(store, name + ".blocks." + i, b.width(), b.heads(), shape.mlpRatio(), false)
+                        : new DiTBlock(store, name + ".blocks." + i, b.width(), b.heads(), shape.mlpRatio(), cond));
             }
-            this.finalLayer = new DiTFinalLayer(store, name + ".final_layer", b.width(), b.patch(), shape.outChannels(), cond);
+            this.finalLayer = td ? DiTFinalLayer.timeDependent(store, name + ".final_layer", b.width(), b.patch(), shape.outChannels(), false)
+                    : new DiTFinalLayer(store, name + ".final_layer", b.width(), b.patch(), shape.outChannels(), cond);
             this.unpatchify = new Unpatchify(shape.outChannels(), b.patch(), grid, grid);
             this.posEmbed = SinCosPositionEmbedding.table(b.width(), grid, grid);
         }
 
-        /** The brick on its input [B, inChannels, H, W] with conditioning c [B, D₀]: the stitched output [B, out, H, W]. */
-        Tensor forward(Tensor in, Tensor c) {
+        /**
+         * The brick on its input [B, inChannels, H, W] with the time t (the shared conditioning c [B, D₀] of
+         * adaLN-Zero bricks, or τ [B] and the class rows of TD-LN ones): the stitched output [B, out, H, W].
+         */
+        Tensor forward(Tensor in, Time t) {
             long batch = in.size(0), height = in.size(2), width = in.size(3);
             int r = brick.size();
             long h = height / r, w = width / r, regions = h * w;
@@ -149,10 +171,24 @@ public final class Lego extends StoredNetwork {
             Tensor windows = in.reshape(batch, inChannels, h, r, w, r).permute(0, 2, 4, 1, 3, 5).reshape(batch * regions, inChannels, r, r);
             long tokens = (long) grid * grid;
             Tensor x = xEmbedder.forward(windows).add(Tensors.fromFloats(posEmbed, 1, tokens, brick.width()).to(dt));
-            for (DiTBlock b : blocks) {
-                x = b.forwardModulated(x, perRegion(b.modulation(c), regions), shape.dropout(), isTraining(), regions);
+            if (t.c() != null) {
+                for (DiTBlock b : blocks) {
+                    x = b.forwardModulated(x, perRegion(b.modulation(t.c()), regions), shape.dropout(), isTraining(), regions);
+                }
+                x = finalLayer.forwardModulated(x, perRegion(finalLayer.modulation(t.c()), regions), regions);
+            } else {
+                Tensor tau = perRegion(t.tau().unsqueeze(1), regions).reshape(-1);
+                if (classToken != null) {
+                    x = Tensors.cat(1, perRegion(classToken.forward(t.rows(), dt), regions).unsqueeze(1), x);
+                }
+                for (DiTBlock b : blocks) {
+                    x = b.forwardAt(x, tau, shape.dropout(), isTraining(), regions);
+                }
+                if (classToken != null) {
+                    x = x.narrow(1, 1, tokens);
+                }
+                x = finalLayer.forwardAt(x, tau, regions);
             }
-            x = finalLayer.forwardModulated(x, perRegion(finalLayer.modulation(c), regions), regions);
             Tensor out = unpatchify.forward(x); // [B·L, out, r, r]
             int oc = shape.outChannels();
             return out.reshape(batch, h, w, oc, r, r).permute(0, 3, 1, 4, 2, 5).reshape(batch, oc, height, width);
@@ -165,11 +201,17 @@ public final class Lego extends StoredNetwork {
             long tokens = (long) grid * grid;
             double f = xEmbedder.flops(regions, inChannels, r, r);
             for (DiTBlock b : blocks) {
-                f += b.flops(regions, tokens) + b.modulationFlops(1);
+                f += b.flops(regions, tokens + (classToken == null ? 0 : 1)) + b.modulationFlops(1);
             }
             return f + finalLayer.flops(regions, tokens) + finalLayer.modulationFlops(1);
         }
     }
+
+    /**
+     * The time as the bricks see it: the shared conditioning c [B, D₀] (adaLN-Zero), or τ [B] and the class
+     * rows of the batch (TD-LN; c null).
+     */
+    private record Time(Tensor c, Tensor tau, long[] rows) {}
 
     /** A per-sample modulation [B, k] repeated for each of the sample's {@code regions} regions: [B·regions, k]. */
     private static Tensor perRegion(Tensor m, long regions) {
@@ -185,18 +227,24 @@ public final class Lego extends StoredNetwork {
      * [B, C, H, W] on any canvas whose sides are multiples of every brick size.
      */
     public List<Tensor> forward(Tensor xIn, Tensor cNoise, Conditioning cond, Exit exit) {
+        if (embedding == null) {
+            throw new IllegalStateException("a TD-LN LEGO stack takes the noise level's σ (forward with a NoiseLevel)");
+        }
+        return forward(xIn, new Time(embedding.forward(cNoise, cond, xIn.size(0), xIn.scalar_type()), null, null), exit);
+    }
+
+    private List<Tensor> forward(Tensor xIn, Time time, Exit exit) {
         long batch = xIn.size(0);
         if (xIn.dim() != 4 || xIn.size(1) != shape.inChannels() || !acceptsCanvas((int) xIn.size(2), (int) xIn.size(3))) {
             throw new IllegalArgumentException("LEGO expects input [B, " + shape.inChannels() + ", H, W] with H and W multiples of "
                     + sizes() + ", got " + Arrays.toString(Tensors.shape(xIn)));
         }
         ScalarType dt = xIn.scalar_type();
-        Tensor c = embedding.forward(cNoise, cond, batch, dt);
         Tensor x = Tensors.cat(1, xIn, coordinates(batch, (int) xIn.size(2), (int) xIn.size(3)).to(dt));
         List<Tensor> heads = new ArrayList<>();
         Tensor f = null;
         for (int k = 0; k < bricks.size() && exit.runs(k); k++) {
-            f = bricks.get(k).forward(f == null ? x : Tensors.cat(1, f, x), c);
+            f = bricks.get(k).forward(f == null ? x : Tensors.cat(1, f, x), time);
             heads.add(f);
         }
         return heads;
@@ -241,7 +289,14 @@ public final class Lego extends StoredNetwork {
 
     @Override
     public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
-        return forward(xIn, level.cNoise(), cond, exit);
+        if (embedding != null) {
+            return forward(xIn, level.cNoise(), cond, exit);
+        }
+        if (level.batch() != xIn.size(0)) {
+            throw new IllegalArgumentException("LEGO: " + level.batch() + " noise levels for a batch of " + xIn.size(0));
+        }
+        long[] rows = (cond == null ? Conditioning.NONE : cond).classRows(level.batch(), shape.numClasses(), "LEGO stack");
+        return forward(xIn, new Time(null, TimeDependentParameter.tau(level.sigma(), xIn.scalar_type()), rows), exit);
     }
 
     /** One full-resolution head per brick, in brick order. */
@@ -258,7 +313,7 @@ public final class Lego extends StoredNetwork {
     /** FLOPs per sample on a height × width canvas evaluating the bricks {@code exit} allows: the shared embedding plus each brick. */
     @Override
     public double flopsPerSample(int height, int width, Exit exit) {
-        double f = embedding.flopsPerSample();
+        double f = embedding == null ? 0 : embedding.flopsPerSample();
         for (int k = 0; k < bricks.size() && exit.runs(k); k++) {
             f += brickFlops(k, height, width);
         }

@@ -1,6 +1,7 @@
 package io.github.diffusion4j.nn;
 
 import io.github.diffusion4j.net.ParameterStore;
+import io.github.diffusion4j.schedule.DiscreteVpSchedule;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -19,6 +20,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * parameter (the paper's Eq. 4; 2·numel + 2).
  */
 public final class TimeDependentParameter {
+    /** The discrete schedule whose step of σ defines τ. */
+    private static final DiscreteVpSchedule TIME = DiscreteVpSchedule.ddpm();
+
     private final ParameterStore store;
     private final String name;
     private final long[] shape;
@@ -66,6 +70,23 @@ public final class TimeDependentParameter {
         Tensor a = torch.addcmul(b.unsqueeze(0), tau.unsqueeze(1), w.unsqueeze(0));
         Tensor s = torch.sigmoid(a);
         return torch.addcmul(param1.unsqueeze(0), s, param0.sub(param1).unsqueeze(0));
+    }
+
+    /**
+     * τ for EDM noise level σ, DiMR's official time (its "log_snr"/4 of the timestep n ∈ 1..T): 2n/T − 1 with
+     * n = 1 + t(σ), t the (fractional, clamped) step of σ under DDPM's linear β over T = 1000 steps; τ ∈ [−0.998, 1].
+     */
+    public static double tau(double sigma) {
+        return 2 * (TIME.t(sigma) + 1) / TIME.steps() - 1;
+    }
+
+    /** τ [B] of {@link #tau(double)} for each σ of a batch, in dtype {@code dt}. */
+    public static Tensor tau(double[] sigma, ScalarType dt) {
+        double[] t = new double[sigma.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = tau(sigma[i]);
+        }
+        return io.github.diffusion4j.engine.Tensors.fromDoubles(t, t.length).to(dt);
     }
 
     /** Number of trainable scalars (4·numel per element, 2·numel + 2 shared). */

@@ -112,10 +112,10 @@ class DiMRTest {
             assertThat(low2.sub(high2).abs().max().item_double()).isGreaterThan(1e-4);
             // τ: the official 2n/1000 − 1 for n = 1 + the DDPM step of σ
             var ddpm = io.github.diffusion4j.schedule.DiscreteVpSchedule.ddpm();
-            assertThat(DiMR.tau(ddpm.sigmaAt(0))).isCloseTo(2.0 / 1000 - 1, org.assertj.core.data.Offset.offset(1e-12));
-            assertThat(DiMR.tau(ddpm.sigmaAt(499))).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12));
-            assertThat(DiMR.tau(ddpm.sigmaAt(999))).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-12));
-            assertThat(DiMR.tau(1e-6)).isEqualTo(DiMR.tau(ddpm.sigmaAt(0)));
+            assertThat(io.github.diffusion4j.nn.TimeDependentParameter.tau(ddpm.sigmaAt(0))).isCloseTo(2.0 / 1000 - 1, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(io.github.diffusion4j.nn.TimeDependentParameter.tau(ddpm.sigmaAt(499))).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(io.github.diffusion4j.nn.TimeDependentParameter.tau(ddpm.sigmaAt(999))).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(io.github.diffusion4j.nn.TimeDependentParameter.tau(1e-6)).isEqualTo(io.github.diffusion4j.nn.TimeDependentParameter.tau(ddpm.sigmaAt(0)));
         }
     }
 

@@ -46,9 +46,14 @@ class BackboneContractTest {
         return Stream.of(
                 Arguments.of("dit", List.of("model.type=dit", "model.patch=2", "model.width=16", "model.depth=2", "model.heads=2",
                         "model.dropout=0.1")),
+                Arguments.of("dit td-ln", List.of("model.type=dit", "model.patch=2", "model.width=16", "model.depth=2", "model.heads=2",
+                        "model.dropout=0.1", "model.blockNorm=td")),
                 Arguments.of("lego PG", List.of("model.type=lego",
                         "model.bricks=[{size: 4, patch: 2, depth: 1, width: 16, heads: 2}, {size: 8, patch: 2, depth: 1, width: 16, heads: 2}]",
-                        "model.dropout=0.1")));
+                        "model.dropout=0.1")),
+                Arguments.of("lego PG td-ln", List.of("model.type=lego",
+                        "model.bricks=[{size: 4, patch: 2, depth: 1, width: 16, heads: 2}, {size: 8, patch: 2, depth: 1, width: 24, heads: 2}]",
+                        "model.dropout=0.1", "model.blockNorm=td")));
     }
 
     static ExperimentConfig config(List<String> model) {
