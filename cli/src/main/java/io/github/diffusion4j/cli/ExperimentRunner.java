@@ -42,7 +42,8 @@ import tools.jackson.core.type.TypeReference;
  * state reached its steps is not retrained, an interrupted one resumes from its newest state (bit
  * for bit, so the numbers equal an uninterrupted run's), and a measured protocol point is not
  * measured again. Everything the report needs is written under {@code variants/}; checkpoints go
- * to {@code runs/} (ignored by git).
+ * to {@code runs/} (ignored by git), so a variant fully measured in a fresh clone's {@code variants/} is not
+ * retrained, and a stored config equal to the spec's once re-read with today's defaults is not an edit.
  */
 final class ExperimentRunner {
     private static final EnumSet<Evaluator.Metric> METRICS = EnumSet.of(Evaluator.Metric.FD, Evaluator.Metric.KID,
@@ -174,9 +175,13 @@ final class ExperimentRunner {
         }
     }
 
-    /** Whether {@code r} holds {@code p}'s whole budget and every protocol point and setting it is measured at, and its strip. */
+    /**
+     * Whether {@code r} holds {@code p}'s whole budget at {@code p}'s cost (parameters, forward GFLOP: an architecture changed in
+     * the library since is not skipped), its checkpoint curve if the protocol has one, every protocol point and setting, and its strip.
+     */
     private boolean measured(VariantPlan p, VariantResult r) {
-        if (r.steps() != p.steps() || r.imagesSeen() != p.images()
+        if (r.steps() != p.steps() || r.imagesSeen() != p.images() || r.parameters() != p.parameters()
+                || r.forwardGflop() != p.forwardGflop() || spec.evaluation().duringTraining() > 0 && r.curve().isEmpty()
                 || spec.evaluation().montage() > 0 && !Files.exists(variantFile(p, "-samples.png"))) {
             return false;
         }
@@ -191,28 +196,30 @@ final class ExperimentRunner {
         return true;
     }
 
-    /** As {@link #measured} for a cascade: every stage's budget, every point, mode and level setting (any levels where the spec sets none). */
+    /** As {@link #measured} for a cascade: every stage's budget and cost, every point, mode and level setting (the defaults where the spec sets none). */
     private boolean measuredCascade(VariantPlan p, VariantResult r) {
         if (r.steps() != p.steps() || r.stages().size() != p.stages().size()
                 || spec.evaluation().montage() > 0 && !Files.exists(variantFile(p, "-samples.png"))) {
             return false;
         }
+        List<Double> defaults = new ArrayList<>(); // the levels the chain runs at when the spec sets none (CascadeSource.levels)
         for (int k = 0; k < p.stages().size(); k++) {
-            if (r.stages().get(k).imagesSeen() != p.stages().get(k).images()) {
+            VariantPlan s = p.stages().get(k);
+            VariantResult.Stage stored = r.stages().get(k);
+            if (stored.imagesSeen() != s.images() || stored.parameters() != s.parameters() || stored.forwardGflop() != s.forwardGflop()) {
                 return false;
+            }
+            if (k > 0) {
+                defaults.add(s.config().onlyStage().coupling() instanceof io.github.diffusion4j.config.CouplingConfig.Relay relay
+                        ? relay.truncationSigma() : 0.0);
             }
         }
         List<Point> points = spec.evaluation().points();
         for (int i = 0; i < points.size(); i++) {
             Point point = points.get(i);
             for (boolean truncated : i == 0 ? p.truncated() : p.truncated().subList(0, 1)) {
-                if (p.levels().isEmpty()) {
-                    if (r.evaluations().stream().noneMatch(e -> e.point().equals(point) && Boolean.valueOf(truncated).equals(e.truncated()))) {
-                        return false;
-                    }
-                    continue;
-                }
-                for (List<Double> levels : i == 0 ? p.levels() : p.levels().subList(0, 1)) {
+                List<List<Double>> settings = p.levels().isEmpty() ? List.of(defaults) : p.levels();
+                for (List<Double> levels : i == 0 ? settings : settings.subList(0, 1)) {
                     if (r.at(point, levels, truncated, null).isEmpty()) {
                         return false;
                     }
