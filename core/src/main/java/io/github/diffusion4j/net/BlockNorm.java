@@ -19,9 +19,4 @@ public enum BlockNorm {
     public static BlockNorm of(String name) {
         return valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
-
-    /** The config spelling of this value. */
-    public String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }
