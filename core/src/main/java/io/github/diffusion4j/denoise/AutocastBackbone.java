@@ -18,14 +18,25 @@ public final class AutocastBackbone implements Backbone {
         this.inner = inner;
     }
 
+    /** The backbone evaluated under autocast (e.g. to ask its network for its FLOPs). */
+    public Backbone inner() {
+        return inner;
+    }
+
     @Override
     public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
         torch.set_autocast_dtype(torch.DeviceType.CPU, ScalarType.BFloat16);
         torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+        torch.increment_nesting();
         List<Tensor> heads;
         try {
             heads = inner.forward(xIn, level, cond, exit);
         } finally {
+            // as torch.autocast.__exit__: the bf16 copies of the weights cached during this forward are dropped on leaving the
+            // outermost region; kept, they would be reused after the optimizer has moved the fp32 weights (stale forward weights)
+            if (torch.decrement_nesting() == 0) {
+                torch.clear_cache();
+            }
             torch.set_autocast_enabled(torch.DeviceType.CPU, false);
         }
         return heads.stream().map(h -> h.to(ScalarType.Float)).toList();

@@ -1,0 +1,50 @@
+package io.github.diffusion4j.denoise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.diffusion4j.engine.Tensors;
+import io.github.diffusion4j.testing.TinyNet;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+
+/** bf16 autocast of a backbone (forced bf16, so it runs on any CPU: emulated where the CPU has no native bf16). */
+class AutocastBackboneTest {
+
+    /**
+     * libtorch caches the bf16 copy of every fp32 leaf weight an autocast region casts and drops the cache only when the
+     * outermost region is left through its nesting count (torch.autocast.__exit__); a forward that kept it would keep
+     * computing with the weights of its first call after the optimizer moved them in place.
+     */
+    @Test
+    void aForwardAfterAnInPlaceWeightUpdateUsesTheNewWeights() {
+        try (PointerScope scope = new PointerScope()) {
+            TinyNet net = new TinyNet(1, 0, 0);
+            AutocastBackbone bf16 = new AutocastBackbone(net);
+            double[] x = new double[2 * 8 * 8];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.sin(0.37 * i);
+            }
+            Tensor in = Tensors.fromDoubles(x, 2, 1, 8, 8).to(ScalarType.Float);
+            NoiseLevel level = new NoiseLevel(Tensors.fromDoubles(new double[] {0.1, -0.4}, 2).to(ScalarType.Float), new double[] {1, 2});
+            net.train(false);
+            double[] before = Tensors.toDoubles(bf16.forward(in, level, Conditioning.NONE, Exit.ALL).get(0));
+            try (NoGradGuard g = new NoGradGuard()) {
+                net.namedParameters().get("conv0.weight").mul_(new org.bytedeco.pytorch.Scalar(-1.5)); // as an optimizer step: in place
+                net.namedParameters().get("conv1.weight").add_(new org.bytedeco.pytorch.Scalar(0.05));
+            }
+            double[] after = Tensors.toDoubles(bf16.forward(in, level, Conditioning.NONE, Exit.ALL).get(0));
+            double[] fp32 = Tensors.toDoubles(net.forward(in, level, Conditioning.NONE, Exit.ALL).get(0));
+            assertThat(after).as("the update changes the output").isNotEqualTo(before);
+            double worst = 0;
+            double scale = 0;
+            for (int i = 0; i < fp32.length; i++) {
+                worst = Math.max(worst, Math.abs(after[i] - fp32[i]));
+                scale = Math.max(scale, Math.abs(fp32[i]));
+            }
+            assertThat(worst).as("the bf16 forward follows the updated fp32 weights (bf16 rounding only)").isLessThan(0.03 * scale);
+        }
+    }
+}
