@@ -66,6 +66,7 @@ final class ExperimentReport {
         curvePlot(spec, results, dir.resolve("fd-vs-images.png"));
         costPlot(spec, results, "sampling GFLOP per image", VariantResult.Evaluation::samplingGflopPerImage, dir.resolve("fd-vs-cost.png"));
         costPlot(spec, results, "network evaluations per sample (NFE)", e -> e.nfe(), dir.resolve("fd-vs-nfe.png"));
+        levelPlot(spec, results, dir.resolve("fd-vs-level.png"));
         montage(spec, dir);
         return results;
     }
@@ -155,8 +156,9 @@ final class ExperimentReport {
             }
             md.append(".\n");
         }
-        md.append("\nPlots: `fd-vs-images.png` (checkpoint curve), `fd-vs-cost.png`, `fd-vs-nfe.png`; samples: `montage.png`"
-                + " (one row per variant, the same seeds).\n");
+        md.append("\nPlots: `fd-vs-images.png` (checkpoint curve), `fd-vs-cost.png`, `fd-vs-nfe.png`")
+                .append(results.stream().anyMatch(r -> !sweeps(r).isEmpty()) ? ", `fd-vs-level.png` (a cascade's sweep over its levels)" : "")
+                .append("; samples: `montage.png` (one row per variant, the same seeds).\n");
         return md.toString();
     }
 
@@ -207,6 +209,48 @@ final class ExperimentReport {
             }
         }
         save(chart, any, png);
+    }
+
+    /**
+     * The sweep curves of a cascade (CDM's augmentation-level sweep, Ho et al. 2021, Sec. 4.2; Relay's truncation σ): FD against
+     * the level that varies, one line per variant, point and mode with at least two levels.
+     */
+    private static void levelPlot(ExperimentSpec spec, List<VariantResult> results, Path png) throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(480).title("FD against the swept level (n = " + spec.evaluation().n() + ")")
+                .xAxisTitle("level of the swept stage (SR: augmentation sigma; relay: truncation sigma)").yAxisTitle("FD").build();
+        boolean any = false;
+        for (VariantResult r : results) {
+            for (var entry : sweeps(r).entrySet()) {
+                List<VariantResult.Evaluation> es = entry.getValue();
+                int j = sweptIndex(es);
+                es = es.stream().sorted(java.util.Comparator.comparingDouble(e -> e.levels().get(j))).toList();
+                XYSeries s = chart.addSeries(r.name() + " " + entry.getKey(), es.stream().map(e -> e.levels().get(j)).toList(),
+                        es.stream().map(VariantResult.Evaluation::fd).toList());
+                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                any = true;
+            }
+        }
+        save(chart, any, png);
+    }
+
+    /** A cascade's evaluations by (sampler, steps, mode), only the groups whose levels differ in some stage. */
+    static Map<String, List<VariantResult.Evaluation>> sweeps(VariantResult r) {
+        Map<String, List<VariantResult.Evaluation>> groups = new LinkedHashMap<>();
+        r.evaluations().stream().filter(e -> e.levels() != null && !e.levels().isEmpty()).forEach(e -> groups.computeIfAbsent(
+                e.sampler() + " " + e.steps() + (Boolean.TRUE.equals(e.truncated()) ? " truncated" : ""), k -> new ArrayList<>()).add(e));
+        groups.values().removeIf(es -> sweptIndex(es) < 0);
+        return groups;
+    }
+
+    /** The first stage whose level differs among {@code es}, or −1. */
+    private static int sweptIndex(List<VariantResult.Evaluation> es) {
+        for (int j = 0; j < es.get(0).levels().size(); j++) {
+            int k = j;
+            if (es.stream().map(e -> e.levels().get(k)).distinct().count() > 1) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static void save(XYChart chart, boolean any, Path png) throws IOException {

@@ -1,12 +1,15 @@
 package io.github.diffusion4j.cli;
 
 import io.github.diffusion4j.assemble.SamplerAssembly;
+import io.github.diffusion4j.cascade.Cascade;
 import io.github.diffusion4j.config.ExperimentConfig.SamplingConfig;
 import io.github.diffusion4j.denoise.BrickSkipping;
 import io.github.diffusion4j.denoise.ComputeMeter;
 import io.github.diffusion4j.denoise.Exit;
 import io.github.diffusion4j.engine.Engine;
+import io.github.diffusion4j.engine.Tensors;
 import io.github.diffusion4j.net.Lego;
+import io.github.diffusion4j.nn.Resample;
 import io.github.diffusion4j.io.ImageGrid;
 import io.github.diffusion4j.param.DualOutput;
 import io.github.diffusion4j.sample.Generator;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -227,8 +231,47 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     /**
+     * The grid's columns of one batch at the final resolution {@code r}, each [B·C·r·r]: every stage's output nearest-upsampled
+     * (CDM), except that a stage a relay stage continues is shown at its own size, centred on white, and followed by the relay's
+     * input, that sample nearest-upsampled (Relay Diffusion, Teng et al. 2024, Fig. 1: sample, upsampling, relay result).
+     */
+    static List<double[]> gridCells(Cascade cascade, List<Cascade.StageOutput> outs, int r) {
+        int n = outs.size();
+        List<double[]> columns = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Tensor img = outs.get(k).samples().images();
+            boolean relayNext = k + 1 < n && cascade.stages().get(k + 1).relay();
+            if (relayNext) {
+                columns.add(centred(Tensors.toDoubles(img), (int) img.size(0), (int) img.size(1), (int) img.size(2), r));
+                columns.add(atSize(outs.get(k + 1).input(), r));
+            } else {
+                columns.add(atSize(img, r));
+            }
+        }
+        return columns;
+    }
+
+    private static double[] atSize(Tensor img, int r) {
+        int f = (int) (r / img.size(2));
+        return Tensors.toDoubles(f == 1 ? img : Resample.nearestUp(f).forward(img));
+    }
+
+    /** Images [b, c, s, s] (C order) each placed at the centre of an r×r white cell. */
+    static double[] centred(double[] v, int b, int c, int s, int r) {
+        double[] out = new double[b * c * r * r];
+        Arrays.fill(out, 1.0);
+        int o = (r - s) / 2;
+        for (int i = 0; i < b * c; i++) {
+            for (int y = 0; y < s; y++) {
+                System.arraycopy(v, (i * s + y) * s, out, (i * r + o + y) * r + o, s);
+            }
+        }
+        return out;
+    }
+
+    /**
      * A cascade: the final image of every seed as seed-NNNNNN.png, and with {@code --grid} one row per
-     * seed and one column per stage (each stage's output, nearest-upsampled to the final resolution).
+     * seed and one column per stage, stage 0 first ({@link #gridCells}).
      */
     private int cascade(long[] seedList) throws Exception {
         if (mixMap != null) {
@@ -236,7 +279,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         CascadeSource.Loaded loaded = CascadeSource.load(checkpoints, precision, sampler, steps, guidance, classLabel, augLevel, truncated);
         System.err.println(loaded.checkpoints().get(0).precision().reason());
-        io.github.diffusion4j.cascade.Cascade cascade = loaded.cascade();
+        Cascade cascade = loaded.cascade();
         int n = cascade.stages().size();
         long[] shape = cascade.sampleShape();
         int c = (int) shape[0];
@@ -253,20 +296,15 @@ final class SampleCommand implements Callable<Integer> {
                 io.github.diffusion4j.engine.ShutdownGuard.run(() -> {
                     try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
                         var outs = cascade.sampleStages(chunk, progress);
-                        double[][] stageValues = new double[n][];
-                        for (int k = 0; k < n; k++) {
-                            var img = outs.get(k).samples().images();
-                            int f = (int) (r / img.size(2));
-                            stageValues[k] = io.github.diffusion4j.engine.Tensors.toDoubles(
-                                    f == 1 ? img : io.github.diffusion4j.nn.Resample.nearestUp(f).forward(img));
-                        }
+                        List<double[]> columns = gridCells(cascade, outs, r);
+                        double[] last = Tensors.toDoubles(outs.get(n - 1).samples().images());
                         for (int i = 0; i < chunk.length; i++) {
-                            double[][] row = new double[n][];
-                            for (int k = 0; k < n; k++) {
-                                row[k] = Arrays.copyOfRange(stageValues[k], i * per, (i + 1) * per);
+                            double[][] row = new double[columns.size()][];
+                            for (int k = 0; k < row.length; k++) {
+                                row[k] = Arrays.copyOfRange(columns.get(k), i * per, (i + 1) * per);
                             }
                             Path file = outDir.resolve(String.format("seed-%06d.png", chunk[i]));
-                            ImageGrid.writePng(ImageGrid.image(row[n - 1], c, r, r), file);
+                            ImageGrid.writePng(ImageGrid.image(Arrays.copyOfRange(last, i * per, (i + 1) * per), c, r, r), file);
                             files.add(file.toString());
                             if (grid != null) {
                                 rows.put(chunk[i], row);
@@ -281,7 +319,7 @@ final class SampleCommand implements Callable<Integer> {
         if (grid != null) {
             List<double[]> cells = new ArrayList<>();
             rows.values().forEach(row -> cells.addAll(Arrays.asList(row)));
-            ImageGrid.writePng(ImageGrid.grid(cells.toArray(new double[0][]), c, r, r, n), grid);
+            ImageGrid.writePng(ImageGrid.grid(cells.toArray(new double[0][]), c, r, r, rows.values().iterator().next().length), grid);
         }
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -290,13 +328,13 @@ final class SampleCommand implements Callable<Integer> {
             out.put("truncated", truncated);
             out.put("images", files);
             out.put("grid", grid == null ? null : grid.toString());
-            out.put("gridColumns", grid == null ? null : "one per stage, stage 0 first");
+            out.put("gridColumns", grid == null ? null : "one per stage, stage 0 first; before a relay stage its input, the previous sample nearest-upsampled");
             out.put("seconds", seconds);
             Json.print(out);
         } else {
             System.err.printf("wrote %d images (%d stages, augmentation levels %s%s) to %s in %.1f s%s%n", files.size(), n,
                     Arrays.toString(Arrays.copyOfRange(loaded.levels(), 1, n)), truncated ? ", truncated" : "", outDir, seconds,
-                    grid == null ? "" : " and the grid " + grid + " (one column per stage)");
+                    grid == null ? "" : " and the grid " + grid + " (one column per stage, and a relay stage's input before it)");
         }
         return 0;
     }

@@ -149,7 +149,22 @@ class CascadeCommandTest {
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(s.out()).contains("\"augLevels\":[0.9]");
         assertThat(javax.imageio.ImageIO.read(out.resolve("seed-000002.png").toFile()).getWidth()).isEqualTo(8);
-        assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).as("two columns").isGreaterThanOrEqualTo(16).isLessThan(24);
+        var g = javax.imageio.ImageIO.read(grid.toFile());
+        assertThat(g.getWidth()).as("three columns: the 4 px sample, its upsampling, the relay result").isEqualTo(24);
+        assertThat(g.getHeight()).as("one row per seed").isEqualTo(24);
+        for (int row = 0; row < 3; row++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    boolean inside = x >= 2 && x < 6 && y >= 2 && y < 6;
+                    int native4 = g.getRGB(x, 8 * row + y) & 0xFFFFFF;
+                    if (!inside) {
+                        assertThat(native4).as("the 4 px sample is centred on white").isEqualTo(0xFFFFFF);
+                    }
+                    assertThat(g.getRGB(8 + x, 8 * row + y) & 0xFFFFFF).as("column 2 is column 1's sample nearest-upsampled")
+                            .isEqualTo(g.getRGB(2 + x / 2, 8 * row + 2 + y / 2) & 0xFFFFFF);
+                }
+            }
+        }
 
         Cli.Result tooHigh = Cli.run("sample", "--checkpoint", run0.toString(), "--checkpoint", run1.toString(), "--aug-level", "1.9",
                 "--seeds", "0", "--out-dir", out.toString());

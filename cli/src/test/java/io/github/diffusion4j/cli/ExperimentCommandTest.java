@@ -216,6 +216,10 @@ class ExperimentCommandTest {
         String md = Files.readString(a.resolve("results.md"));
         assertThat(md).contains("| setting |", "[0.3]", "[0.3] truncated", "a cascade of 2 stages at 4 → 8 px", "sampling.sigmaMax=20");
         assertThat(a.resolve("variants/relay-samples.png")).exists();
+        assertThat(ExperimentReport.sweeps(cdm)).as("one sweep curve per mode at the first point").containsOnlyKeys("heun 4", "heun 4 truncated");
+        assertThat(ExperimentReport.sweeps(relay)).as("a single truncation sigma is no sweep").isEmpty();
+        assertThat(a.resolve("fd-vs-level.png")).exists();
+        assertThat(md).contains("`fd-vs-level.png`");
 
         Cli.Result again = Cli.run("experiment", "run", specFile.toString(), "--out", a.toString());
         assertThat(again.code()).as(again.err()).isZero();

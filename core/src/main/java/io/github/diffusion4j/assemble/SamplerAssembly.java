@@ -125,14 +125,19 @@ public final class SamplerAssembly {
     public static java.util.function.DoubleUnaryOperator costAt(Denoiser d, long[] shape) {
         int h = (int) shape[1];
         int w = (int) shape[2];
-        if (d instanceof BrickSkipping b && b.inner().backbone() instanceof io.github.diffusion4j.net.Network n) {
+        if (d instanceof BrickSkipping b && network(b.inner().backbone()) instanceof io.github.diffusion4j.net.Network n) {
             return sigma -> n.flopsPerSample(h, w, b.exitAt(sigma));
         }
-        if (d instanceof PreconditionedDenoiser p && p.backbone() instanceof io.github.diffusion4j.net.Network n) {
+        if (d instanceof PreconditionedDenoiser p && network(p.backbone()) instanceof io.github.diffusion4j.net.Network n) {
             double f = n.flopsPerSample(h, w, io.github.diffusion4j.denoise.Exit.ALL);
             return sigma -> f;
         }
         return sigma -> Double.NaN;
+    }
+
+    /** {@code b} without its precision wrapper: the network a bf16 checkpoint runs under autocast costs what it costs in fp32. */
+    private static io.github.diffusion4j.denoise.Backbone network(io.github.diffusion4j.denoise.Backbone b) {
+        return b instanceof io.github.diffusion4j.denoise.AutocastBackbone a ? a.inner() : b;
     }
 
     /**

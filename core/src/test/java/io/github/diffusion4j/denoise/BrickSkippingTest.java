@@ -134,6 +134,12 @@ class BrickSkippingTest {
             sample(new ClassifierFreeGuidance(plain.around(real, io.github.diffusion4j.assemble.SamplerAssembly.costAt(real,
                     new long[] {1, 8, 8})), 2.0), grid);
             assertThat(plain.perEvaluation()).isEqualTo(full);
+            PreconditionedDenoiser bf16 = new PreconditionedDenoiser(new AutocastBackbone(net), EdmPreconditioning.edm(),
+                    new MultiHeadSupervision(new PreconditionedF(), List.of(1, 1), List.of(), MultiHeadSupervision.Pooling.SUM));
+            assertThat(io.github.diffusion4j.assemble.SamplerAssembly.costAt(bf16, new long[] {1, 8, 8}).applyAsDouble(1.0))
+                    .as("a bf16 checkpoint's network (under autocast) costs what it costs in fp32").isEqualTo(full);
+            assertThat(io.github.diffusion4j.assemble.SamplerAssembly.costAt(new BrickSkipping(bf16, grid, BrickSkipping.Mode.LATE, 0.5, 1),
+                    new long[] {1, 8, 8}).applyAsDouble(grid[grid.length - 2])).as("also when skipping").isEqualTo(first);
         }
     }
 }
