@@ -25,6 +25,8 @@ public final class AutocastBackbone implements Backbone {
 
     @Override
     public List<Tensor> forward(Tensor xIn, NoiseLevel level, Conditioning cond, Exit exit) {
+        boolean wasEnabled = torch.is_autocast_enabled(torch.DeviceType.CPU);
+        ScalarType wasType = torch.get_autocast_dtype(torch.DeviceType.CPU);
         torch.set_autocast_dtype(torch.DeviceType.CPU, ScalarType.BFloat16);
         torch.set_autocast_enabled(torch.DeviceType.CPU, true);
         torch.increment_nesting();
@@ -37,7 +39,8 @@ public final class AutocastBackbone implements Backbone {
             if (torch.decrement_nesting() == 0) {
                 torch.clear_cache();
             }
-            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+            torch.set_autocast_enabled(torch.DeviceType.CPU, wasEnabled); // restored, as __exit__ does, so a nested region leaves the outer one on
+            torch.set_autocast_dtype(torch.DeviceType.CPU, wasType);
         }
         return heads.stream().map(h -> h.to(ScalarType.Float)).toList();
     }

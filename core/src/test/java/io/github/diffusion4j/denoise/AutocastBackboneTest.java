@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class AutocastBackboneTest {
 
     /**
-     * libtorch caches the bf16 copy of every fp32 leaf weight an autocast region casts and drops the cache only when the
-     * outermost region is left through its nesting count (torch.autocast.__exit__); a forward that kept it would keep
-     * computing with the weights of its first call after the optimizer moved them in place.
+     * An optimizer moves the fp32 weights in place between forwards; the bf16 forward must follow them (libtorch caches bf16
+     * copies of fp32 leaf weights inside an autocast region; AutocastBackbone drops that cache on leaving the outermost region,
+     * as torch.autocast.__exit__ does; the resume test under bf16, ResumeTest, is the one that failed without it).
      */
     @Test
     void aForwardAfterAnInPlaceWeightUpdateUsesTheNewWeights() {

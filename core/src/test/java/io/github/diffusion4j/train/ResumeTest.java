@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Resume equals an uninterrupted run: 2N steps straight and N + resume + N give bit-identical weights, AdamW moments and EMA. */
 class ResumeTest {
@@ -46,10 +47,15 @@ class ResumeTest {
                 "training.logEvery=4", "training.minutes=0", "data.flip=true", "sampling.gridSeeds=4", "sampling.steps=2"));
     }
 
-    @Test
-    void resumedRunIsBitIdenticalToAnUninterruptedOne(@TempDir Path dir) throws Exception {
+    /**
+     * In fp32 and under bf16 autocast (forced: emulated on a CPU without native bf16). Under bf16 this failed until the
+     * autocast cache of bf16 weight copies was cleared on leaving each outermost autocast region (AutocastBackbone).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fp32", "bf16"})
+    void resumedRunIsBitIdenticalToAnUninterruptedOne(String precision, @TempDir Path dir) throws Exception {
         ImageDataset data = data();
-        ExperimentConfig cfg = config();
+        ExperimentConfig cfg = ConfigLoader.with(config(), List.of("training.precision=" + precision));
         try (PointerScope scope = new PointerScope()) {
             TinyNet a = new TinyNet(1, 4, 0), aEma = new TinyNet(1, 4, 0);
             Trainer straight = Trainer.start(cfg, data, a, aEma, RunDirectory.create(dir, "a"), TrainListener.NONE);
