@@ -297,7 +297,7 @@ final class SampleCommand implements Callable<Integer> {
                     try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
                         var outs = cascade.sampleStages(chunk, progress);
                         List<double[]> columns = gridCells(cascade, outs, r);
-                        double[] last = Tensors.toDoubles(outs.get(n - 1).samples().images());
+                        double[] last = columns.get(columns.size() - 1); // the final stage, already at r
                         for (int i = 0; i < chunk.length; i++) {
                             double[][] row = new double[columns.size()][];
                             for (int k = 0; k < row.length; k++) {

@@ -35,7 +35,7 @@ public final class AutocastBackbone implements Backbone {
             heads = inner.forward(xIn, level, cond, exit);
         } finally {
             // as torch.autocast.__exit__: the bf16 copies of the weights cached during this forward are dropped on leaving the
-            // outermost region; kept, they would be reused after the optimizer has moved the fp32 weights (stale forward weights)
+            // outermost region; never dropped, later forwards reused stale copies (bf16 resume was not bit-identical, ResumeTest)
             if (torch.decrement_nesting() == 0) {
                 torch.clear_cache();
             }
